@@ -25,15 +25,15 @@ draft before Enter and, at Enter, sends at once when nothing happened on the ker
 
 The secrets are base64 in the sources: the model could only get them from what was typed.
 
-The tests share the module's JupyterLab server, each with notebooks of its own; those in
-JupyterLab keep one page (``REUSE_LAB_PAGE``, tests/fixtures/lab_reuse.py), the Notebook 7
-test opens the same server's Notebook 7 page (``notebooks/``: one server, not two).
+The tests share the module's JupyterLab server, each with notebooks of its own, and keep
+one page (``REUSE_LAB_PAGE``, tests/fixtures/lab_reuse.py). The widget's chips, thread and
+read-line cell link in Notebook 7 are checked in test_notebook7.py's widget test, on the
+notebook it loads anyway (a Notebook 7 page load and a kernel fewer).
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 from typing import Any
 
@@ -54,8 +54,8 @@ REUSE_LAB_PAGE = True
 # One JupyterLab, fake model and kept page with test_agent_lab.py's group
 # (tests/fixtures/shared_labs.py): a lab start and a page load fewer.
 SHARED_LAB = "agent"
-# The module's JupyterLab serves Notebook 7's pages too (the notebook server extension):
-# its app exposed there as in JupyterLab, for the Notebook 7 test's set-up.
+# The group's set-up (tests/fixtures/shared_labs.py keeps one server per set-up): its
+# JupyterLab serves Notebook 7's pages too, the app exposed there as in JupyterLab.
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 
 
@@ -219,28 +219,6 @@ def widget_without_the_bridge(lab: LabPage, page: Any, screenshot: Any, fake_llm
     # The note is not sent; the notebook chip is.
     sent = json.dumps(fake_llm.requests[-1]["messages"])
     assert "plain.ipynb" in sent and "Active cell" not in sent
-
-
-def test_widget_chips_and_notebook_in_notebook_7(
-    jupyter_lab: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    server, fake_llm = jupyter_lab, scripted_llm
-    lab = LabPage(page, dataclasses.replace(server, app="notebook"))
-    open_and_run(lab, "nb7.ipynb", ["y = 2", CHAT_CELL])
-    page.locator(f"{HOST} .jck-chip-notebook").wait_for()
-    assert chip_labels(page, "notebook") == ["nb7.ipynb"]
-    assert chip_labels(page, "cell") == ["cell 1"]
-    screenshot(page, "nb7-chips")
-    fake_llm.script(Reply("Seen."))
-    assert ask_in_widget(page, "hello") == "Seen."
-    assert len(notebook_threads(server, "nb7.ipynb")) == 1
-    assert "y = 2" in json.dumps(fake_llm.requests[0]["messages"])
-    # The read line's cell link takes the notebook to that cell.
-    lab.set_active_cell(1)
-    page.locator(f"{HOST} .jck-readline-cell", has_text="cell 1").click()
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 0"
-    )
 
 
 # Words and digits: no key shape a text rule knows.

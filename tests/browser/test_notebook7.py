@@ -6,8 +6,9 @@
 * See and steer what the assistant reads: the chips name the open notebook, "Ask about
   this error" stays a short reference, a mentioned variable's summary reaches the model
   with its secret redacted, and each notebook reopens its own conversation. The
-  ``%chat`` widget: ``@`` completes kernel variables through its client tools; Ctrl+S in
-  its box saves the notebook.
+  ``%chat`` widget: its chips (the notebook, the cell above it), ``@`` completes kernel
+  variables through its client tools, its conversation is recorded for the notebook, the
+  read line's cell link selects that cell, and Ctrl+S in its box saves the notebook.
 * Agent mode: the same flows as in JupyterLab (test_agent_lab.py).
 
 The model is the fake OpenAI-compatible server.
@@ -45,6 +46,7 @@ from tests.fixtures.browser import (
 )
 from tests.fixtures.fake_llm import FakeLLM, Reply, ToolCall
 from tests.test_context_policy import TABLE, leaks
+from tests.test_widget_notebook_browser import notebook_threads
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 # One server with test_walkthrough_lab.py and its group (tests/fixtures/shared_labs.py):
@@ -59,47 +61,6 @@ JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
 def notebook7(jupyter_lab: JupyterServer) -> JupyterServer:
     """The group's JupyterLab as Notebook 7's server (``/notebooks/...`` pages)."""
     return dataclasses.replace(jupyter_lab, app="notebook")
-
-
-def test_notebook7_sidebar_and_bridge(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    nb = LabPage(page, notebook7)
-    notebook7.write_notebook(
-        "seven.ipynb",
-        ["import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3]})", "# end"],
-    )
-    nb.open("seven.ipynb")
-    nb.run_all()
-    # The shortcut opens the panel in Notebook 7's right area.
-    page.locator(".jp-Notebook").first.click()
-    page.keyboard.press("Control+Shift+A")
-    page.locator(f"{PANEL} .jck-input").wait_for(state="visible")
-    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
-    assert "seven.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
-    scripted_llm.script(
-        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("df has three rows.")
-    )
-    box = page.locator(f"{PANEL} .jck-input")
-    box.fill("what variables do I have?")
-    box.press("Enter")
-    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant", has_text="df has three rows.")
-    answer.wait_for(state="visible", timeout=60_000)
-    # Notebook 7's panel answered the tool from the notebook's kernel.
-    tool = next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")
-    (df,) = [v for v in json.loads(tool["content"])["variables"] if v["name"] == "df"]
-    assert df["shape"] == [3, 1]
-    screenshot(page, "notebook7")
-    ok = page.evaluate(
-        """async () => window.jupyterChatkitBridge.insertCell(
-             document.querySelectorAll('.jp-Notebook .jp-Cell')[0], 'z = 3', {run: false})"""
-    )
-    assert ok is True
-    assert nb.cell_sources() == [
-        "import pandas\ndf = pandas.DataFrame({'a': [1, 2, 3]})",
-        "z = 3",
-        "# end",
-    ]
 
 
 # Notebook 7.6's own page error on load, with or without this extension and with no user
@@ -166,16 +127,22 @@ CELLS = [
 ]
 
 
-def test_notebook7_chips_error_reference_mentions_and_threads(
+def test_notebook7_sidebar_bridge_chips_error_reference_mentions_and_threads(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    """One notebook, one kernel and page load for the sidebar's steps in Notebook 7 (the
+    sidebar and the bridge were a test of their own, on a DataFrame of their own: a page
+    load, a kernel and its pandas import more)."""
     nb = LabPage(page, notebook7)
     notebook7.write_notebook("sales7.ipynb", CELLS)
     nb.open("sales7.ipynb")
     nb.run_all()
+    # The shortcut opens the panel in Notebook 7's right area, on this notebook.
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
+    assert page.locator(f"#jp-right-stack {PANEL}").count() == 1, "sidebar: not on the right"
+    assert "sales7.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
     page.wait_for_function("(sel) => document.querySelectorAll(sel).length >= 2", arg=CHIP)
     labels = page.locator(f"{CHIP} .jck-chip-label").all_inner_texts()
     assert labels[0] == "sales7.ipynb" and labels[1].startswith("cell ")
@@ -210,8 +177,25 @@ def test_notebook7_chips_error_reference_mentions_and_threads(
     line = str(page.locator(readlines).last.inner_text())
     assert "sales" in line and "api_token" in line and "hidden" in line
     screenshot(page, "nb7-read-line")
+
+    # Notebook 7's panel answers a client tool from the notebook's kernel.
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("sales has two rows.")
+    )
+    asked = len(scripted_llm.requests)
+    box = page.locator(INPUT)
+    box.fill("what variables do I have?")
+    box.press("Enter")
+    wait_answer(page, "sales has two rows.")
+    (tool,) = [
+        m for r in scripted_llm.requests[asked:] for m in r["messages"] if m["role"] == "tool"
+    ]
+    (sales,) = [v for v in json.loads(tool["content"])["variables"] if v["name"] == "sales"]
+    assert sales["shape"] == [2, 2], f"tool step: {sales}"
+    assert not leaks(json.dumps(scripted_llm.requests, ensure_ascii=False)), "tool step leaked"
+    screenshot(page, "notebook7")
     first_thread = page.locator(USER).count()
-    assert first_thread == 2
+    assert first_thread == 3
 
     # Another notebook has its own conversation; coming back reopens this one.
     notebook7.write_notebook("other7.ipynb", ["y = 2"])
@@ -225,20 +209,42 @@ def test_notebook7_chips_error_reference_mentions_and_threads(
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+Shift+A")
     page.locator(USER, has_text="Fix the error in cell 3").wait_for(timeout=30_000)
-    assert page.locator(USER).count() == 2
+    assert page.locator(USER).count() == 3
+
+    # The bridge inserts a cell below the one given.
+    ok = page.evaluate(
+        """async () => window.jupyterChatkitBridge.insertCell(
+             document.querySelectorAll('.jp-Notebook .jp-Cell')[0], 'z = 3', {run: false})"""
+    )
+    assert ok is True
+    assert nb.cell_sources() == [CELLS[0], "z = 3", *CELLS[1:]]
 
 
-def test_widget_completes_kernel_variables(
+def test_widget_chips_completes_kernel_variables_and_saves(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    """The ``%chat`` widget in Notebook 7: its chips (the notebook, the cell above it),
+    ``@`` completion of kernel variables, the conversation recorded for the notebook,
+    the read line's cell link, and Ctrl+S. (The chips, the thread and the cell link were
+    test_widget_notebook_browser's Notebook 7 test: a page load and a kernel more.)"""
     nb = LabPage(page, notebook7)
     notebook7.write_notebook(
-        "widget7.ipynb", [CELLS[0], CELLS[1], "%load_ext jupyter_chatkit\n%chat"]
+        "widget7.ipynb", [CELLS[0], CELLS[1], "y = 2", "%load_ext jupyter_chatkit\n%chat"]
     )
     nb.open("widget7.ipynb")
     nb.run_all()
     host = ".jck-widget-host .jck-chat"
     page.locator(host).wait_for(timeout=60_000)
+    # The chips: the notebook, and the cell above the chat (the chat's own cell is not one).
+    page.locator(f"{host} .jck-chip-notebook").wait_for()
+    chips = f"{host} .jck-chips .jck-chip"
+    assert page.locator(f"{host} .jck-chip-notebook .jck-chip-label").all_inner_texts() == [
+        "widget7.ipynb"
+    ], "chips: the notebook"
+    assert page.locator(f"{host} .jck-chip-cell .jck-chip-label").all_inner_texts() == ["cell 3"], (
+        f"chips: the cell above: {page.locator(chips).all_inner_texts()}"
+    )
+    screenshot(page, "nb7-chips")
     page.locator(f"{host} .jck-input").click()
     type_and_pick(
         page, "describe @sa", "@sales", host, lambda: screenshot(page, "widget-mention-popup")
@@ -251,7 +257,16 @@ def test_widget_completes_kernel_variables(
     assert tags.count("sales") == 1 and "widget7.ipynb" in tags
     context = context_of(scripted_llm.requests[0])
     assert "pandas.DataFrame" in context and "north" in context
+    # The cell chip's source went with the message; the conversation records its notebook.
+    assert "y = 2" in json.dumps(scripted_llm.requests[0]["messages"])
+    assert len(notebook_threads(notebook7, "widget7.ipynb")) == 1
     screenshot(page, "widget-mention-sent")
+    # The read line's cell link takes the notebook to that cell.
+    nb.set_active_cell(3)
+    page.locator(f"{host} .jck-readline-cell", has_text="cell 3").click()
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex === 2"
+    )
     # Ctrl+S in the widget's box saves the notebook, as in JupyterLab (its host keeps
     # Notebook 7's cell shortcuts away, not the application's).
     dirty = "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
