@@ -95,7 +95,16 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = root / "bin" / "python"
     # Wheels only (nothing to compile) and no byte-compiling: the install is the slow part.
     pip = [sys.executable, "-m", "pip", "--python", str(python)]
-    run([*pip, "install", "-q", "--only-binary", ":all:", "--no-compile", str(wheel)], cwd=root)
+    # Beside the wheel, rfc3987 (jsonschema's "format" extra), which nothing of ours
+    # imports: without it jsonschema checks IRIs with rfc3987_syntax (jupyter_events
+    # asks for it), whose import builds a Lark grammar, ~2.7 s of CPU in every Jupyter
+    # command below (each imports jupyter_events). Which IRI checker jsonschema picks
+    # changes nothing these tests read; every dependency of the wheel still comes from
+    # its metadata through pip.
+    run(
+        [*pip, "install", "-q", "--only-binary", ":all:", "--no-compile", str(wheel), "rfc3987"],
+        cwd=root,
+    )
     # What a new user's venv would hold: no system site-packages, the package in it.
     assert "include-system-site-packages = false" in (root / "pyvenv.cfg").read_text()
     return root
