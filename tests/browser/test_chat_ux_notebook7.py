@@ -31,24 +31,24 @@ def notebook7(jupyter_lab: JupyterServer) -> JupyterServer:
     return dataclasses.replace(jupyter_lab, app="notebook")
 
 
-def test_magic_answer_in_notebook7(
+def test_magic_answer_and_sidebar_in_notebook7(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    """The magic's answer, then the sidebar, in one notebook: one page load and kernel
+    for both (they were two tests, each loading Notebook 7 and starting a kernel)."""
     nb = LabPage(page, notebook7)
     notebook7.write_notebook("magic7.ipynb", [SETUP, "%%chat\nwhat is in sales?", "# end"])
     nb.open("magic7.ipynb")
+
+    # The magic's answer: code buttons, Insert below its own cell.
     script_card(scripted_llm)
     check_magic_answer(nb, page, screenshot, "magic-answer-nb7")
+    # The cells now: [SETUP, the magic, its inserted card, "# end"].
+    last = 3
 
-
-def test_sidebar_in_notebook7(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    nb = LabPage(page, notebook7)
-    notebook7.write_notebook("seven_ux.ipynb", ["first = 1", "second = 2"])
-    nb.open("seven_ux.ipynb")
-    nb.set_active_cell(1)
-    page.locator(".jp-Notebook").first.click()
+    # The sidebar, opened by its shortcut from the notebook (command mode on the last cell).
+    page.locator(".jp-Notebook .jp-Cell").nth(last).locator(".jp-InputPrompt").click()
+    nb.set_active_cell(last)
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
     picker = page.locator(f"{PANEL} select.jck-model")
@@ -58,13 +58,14 @@ def test_sidebar_in_notebook7(
         Reply(tool_calls=[ToolCall("propose_code", {"code": "x = 42", "title": "Set x"})]),
         Reply("Done."),
     )
+    asked = len(scripted_llm.requests)
     send(page, "set x")
-    assert scripted_llm.requests[0]["model"] == "other-model"
+    assert scripted_llm.requests[asked]["model"] == "other-model"
     card = page.locator(f"{PANEL} .jck-widget").last
     assert card.locator(".jck-code-bar").count() == 0
     labels = [b.inner_text().strip() for b in card.locator("button").all()]
     assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
-    nb.set_active_cell(1)
+    nb.set_active_cell(last)
     card.get_by_role("button", name="Replace the active cell with this code").click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for()
@@ -72,8 +73,9 @@ def test_sidebar_in_notebook7(
     screenshot(page, "nb7-replace-diff")
     dialog.get_by_role("button", name="Replace the cell").click()
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"
-        ".model.sharedModel.getSource() === 'x = 42'"
+        "(n) => window.jupyterapp.shell.currentWidget.content.widgets[n]"
+        ".model.sharedModel.getSource() === 'x = 42'",
+        arg=last,
     )
     # Esc returns to the notebook; Accel+Shift+A closes the panel and opens it again.
     box = page.locator(INPUT)
@@ -95,12 +97,12 @@ def test_sidebar_in_notebook7(
     # Open, a reload opens it again, as JupyterLab's layout restorer does (before:
     # Notebook 7 came back with the panel closed); closed, it stays closed.
     nb.notebook_js("await window.jupyterapp.commands.execute('docmanager:save');")
-    nb.open("seven_ux.ipynb")
+    nb.open("magic7.ipynb")
     page.locator(INPUT).wait_for(state="visible")
     screenshot(page, "nb7-reopened-after-reload")
     page.locator(INPUT).click()
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="hidden")
-    nb.open("seven_ux.ipynb")
+    nb.open("magic7.ipynb")
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert not page.locator(INPUT).is_visible()
