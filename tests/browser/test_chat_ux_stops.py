@@ -88,13 +88,35 @@ def test_a_message_without_an_answer_offers_retry(
     assert failed.get_by_role("button", name="Retry").count() == 0
 
 
-def test_a_stopped_answer_says_so_live_as_it_does_reopened(
+# How the box under a message looks: its text, a warning icon, its edge's colour and the
+# chat's error colour (resolved on a probe beside it).
+STOPPED_BOX = """(el) => {
+  const probe = document.createElement('span');
+  probe.style.color = 'var(--jck-error)';
+  el.parentElement.append(probe);
+  const failure = getComputedStyle(probe).color;
+  probe.remove();
+  return {text: el.innerText, icon: !!el.querySelector(':scope > .jck-icon'),
+          edge: getComputedStyle(el).borderLeftColor, failure};
+}"""
+
+
+def test_stopped_answers_say_so_live_as_they_do_reopened(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    """Two stops in one conversation, reopened by one reload (they were two tests: a
+    notebook, a kernel and a reload each).
+
+    1. An answer stopped while it streams ends with "[Stopped.]", live and reopened.
+    2. Stop before the first word (walk NU 22): the message showed a red warning "This
+       message has no answer." as a failure would. The person's own Stop reads
+       neutrally, with Retry, live and reopened; Retry answers it.
+    """
     lab_page.server.write_notebook("stop.ipynb", ["a = 1"])
     lab_page.open("stop.ipynb")
     open_panel(page)
-    # An answer that streams for a long while (200 deltas, 0.1 s apart), stopped early.
+
+    # 1. An answer that streams for a long while (200 deltas, 0.1 s apart), stopped early.
     scripted_llm.token_delay = 0.1
     scripted_llm.script(Reply(" ".join(f"word{i}" for i in range(400)), chunk_chars=10))
     box = page.locator(INPUT)
@@ -114,7 +136,7 @@ def test_a_stopped_answer_says_so_live_as_it_does_reopened(
     deadline = time.monotonic() + 30
     while not scripted_llm.last.disconnected and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert scripted_llm.last.disconnected, "Stop did not close the model's request"
+    assert scripted_llm.last.disconnected, "step 1: Stop did not close the model's request"
     scripted_llm.token_delay = 0.0
     live = answer.locator(".jck-parts").inner_text().strip()
     screenshot(page, "stopped-live")
@@ -123,44 +145,10 @@ def test_a_stopped_answer_says_so_live_as_it_does_reopened(
     live_note = answer.locator("em", has_text="[Stopped.]")
     assert live_note.count() == 1
 
-    # Reopened, the stored thread says the same, in the same place and form.
-    lab_page.reload()
-    open_panel(page)
-    stored = page.locator(ASSISTANT).last
-    stored.locator("em", has_text="[Stopped.]").wait_for(timeout=30_000)
-    text = stored.locator(".jck-parts").inner_text().strip()
-    assert text.endswith("[Stopped.]"), text[-200:]
-    assert text.count("[Stopped.]") == 1
-    # The server may have kept a few deltas the browser had not shown yet when it stopped.
-    assert text.startswith(live.removesuffix("[Stopped.]").strip()), (live[-200:], text[-200:])
-
-
-# How the box under a message looks: its text, a warning icon, its edge's colour and the
-# chat's error colour (resolved on a probe beside it).
-STOPPED_BOX = """(el) => {
-  const probe = document.createElement('span');
-  probe.style.color = 'var(--jck-error)';
-  el.parentElement.append(probe);
-  const failure = getComputedStyle(probe).color;
-  probe.remove();
-  return {text: el.innerText, icon: !!el.querySelector(':scope > .jck-icon'),
-          edge: getComputedStyle(el).borderLeftColor, failure};
-}"""
-
-
-def test_a_message_stopped_before_its_answer_reads_as_stopped_not_failed(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    """Stop before the first word (walk NU 22): the message showed a red warning "This
-    message has no answer." as a failure would. The person's own Stop reads neutrally,
-    with Retry, live and reopened; Retry answers it."""
-    lab_page.server.write_notebook("stop-early.ipynb", ["a = 1"])
-    lab_page.open("stop-early.ipynb")
-    open_panel(page)
+    # 2. A message stopped before its answer's first word.
     scripted_llm.first_token_delay = 20
     scripted_llm.script(Reply("too late"))
     calls = len(scripted_llm.requests)
-    box = page.locator(INPUT)
     box.click()
     box.fill("slow one")
     box.press("Enter")
@@ -172,22 +160,30 @@ def test_a_message_stopped_before_its_answer_reads_as_stopped_not_failed(
     scripted_llm.first_token_delay = 0.0
     note = page.locator(f"{PANEL} .jck-error")
     note.wait_for(state="visible")
-    live = note.evaluate(STOPPED_BOX)
+    early = note.evaluate(STOPPED_BOX)
     screenshot(page, "stopped-early-live")
     # Not a failure's form: no warning icon, no error-coloured edge; Retry offered.
-    assert not live["icon"] and live["edge"] != live["failure"], live
+    assert not early["icon"] and early["edge"] != early["failure"], early
     assert note.get_by_role("button", name="Retry").count() == 1
-    # Reopened, the same.
+
+    # Reopened, the stored thread says the same, in the same place and form.
     lab_page.reload()
     open_panel(page)
     note.wait_for(state="visible", timeout=30_000)
     page.wait_for_function(
         "(sel) => document.querySelector(sel).innerText.trim() !== ''", arg=f"{PANEL} .jck-error"
     )
-    stored = note.evaluate(STOPPED_BOX)
+    stored = page.locator(ASSISTANT).filter(has_text="word0")
+    stored.locator("em", has_text="[Stopped.]").wait_for(timeout=30_000)
+    text = stored.locator(".jck-parts").inner_text().strip()
+    assert text.endswith("[Stopped.]"), text[-200:]
+    assert text.count("[Stopped.]") == 1
+    # The server may have kept a few deltas the browser had not shown yet when it stopped.
+    assert text.startswith(live.removesuffix("[Stopped.]").strip()), (live[-200:], text[-200:])
+    again = note.evaluate(STOPPED_BOX)
     screenshot(page, "stopped-early-reopened")
-    assert stored["text"] == live["text"] and stored["icon"] == live["icon"], (live, stored)
-    assert stored["edge"] == live["edge"], (live, stored)
+    assert again["text"] == early["text"] and again["icon"] == early["icon"], (early, again)
+    assert again["edge"] == early["edge"], (early, again)
     scripted_llm.script(Reply("Now it works."))
     note.get_by_role("button", name="Retry").click()
     page.locator(ASSISTANT, has_text="Now it works.").wait_for(timeout=60_000)
