@@ -19,7 +19,10 @@ import { messageBatches } from "./stream";
 import { isAbortError } from "./transport";
 import type { TurnSignal } from "./turnsignal";
 import { TurnSession } from "./turns";
-import type { FeedbackKind, Page, Thread, ThreadItem, ThreadMetadata } from "./types";
+import type { FeedbackKind, NoticeEvent, Page, Thread, ThreadItem, ThreadMetadata } from "./types";
+
+/** Threads whose notices a session keeps (see {@link ThreadSession.keepNotices}), the last shown. */
+const NOTICED_THREADS = 50;
 
 /** Opening threads on top of {@link TurnSession}. */
 export class ThreadSession extends TurnSession {
@@ -27,6 +30,13 @@ export class ThreadSession extends TurnSession {
   private failedElsewhere = new Map<string, TurnFailure>();
   /** The thread being loaded ({@link openThread} before it shows it), with its generation. */
   private loading: { id: string; gen: number } | null = null;
+  /**
+   * What this view was told in each thread it showed (`notice` events: an attachment
+   * read only in part, an MCP server left out), by thread. The server keeps no notice,
+   * and a thread loaded again (a followed turn's end, a catch-up, the server's word of a
+   * turn there, a switch back) was built from the stored thread alone: they vanished.
+   */
+  private notices = new Map<string, NoticeEvent[]>();
 
   /** The thread an {@link openThread} is loading and has not shown yet, if any. */
   get loadingThread(): string | null {
@@ -72,6 +82,7 @@ export class ThreadSession extends TurnSession {
   newThread(): void {
     this.detach();
     this.generation++;
+    this.keepNotices();
     this.state = emptyState();
     this.pendingText = null;
     this.olderCursor = null;
@@ -130,6 +141,10 @@ export class ThreadSession extends TurnSession {
     if (seenEarlier && seenEarlier !== state.earlier && Object.keys(seenEarlier).length) {
       state = { ...state, earlier: { ...seenEarlier, ...state.earlier } };
     }
+    // What the person was told in this thread's turns, here: said again.
+    this.keepNotices();
+    const told = this.notices.get(threadId);
+    if (told) state = { ...state, notices: told };
     this.state = state;
     this.olderCursor = cursor;
     this.pendingText = null;
@@ -147,6 +162,19 @@ export class ThreadSession extends TurnSession {
     // sent (it was reloaded or closed in between): run it here.
     const last = this.state.items.at(-1);
     if (last?.type === "client_tool_call" && last.status === "pending") await this.resumePendingCall(last);
+  }
+
+  /**
+   * Keep the shown thread's notices before its state is replaced (a load, a new
+   * conversation): shown again when the thread is. The last {@link NOTICED_THREADS} only.
+   */
+  private keepNotices(): void {
+    const id = this.threadId;
+    if (!id) return;
+    this.notices.delete(id);
+    if (!this.state.notices.length) return;
+    this.notices.set(id, this.state.notices);
+    if (this.notices.size > NOTICED_THREADS) this.notices.delete(this.notices.keys().next().value as string);
   }
 
   /** Follow the turn running in `threadId` (`TURN.WATCH`) until it ends; Stop stops it. */
@@ -225,6 +253,7 @@ export class ThreadSession extends TurnSession {
   async deleteThread(threadId: string): Promise<void> {
     await this.request({ type: "threads.delete", params: { thread_id: threadId } });
     if (this.threadId === threadId) this.newThread();
+    this.notices.delete(threadId);
   }
 
   /** 👍 / 👎 on assistant items. */
