@@ -177,10 +177,26 @@ def last_answer(page: Any) -> str:
     return str(page.locator(f"{ASSISTANT} .jck-parts").last.inner_text())
 
 
-def test_reload_mid_answer_shows_the_whole_answer(
+def new_answer_started(page: Any, before: int) -> None:
+    """A new answer (after ``before`` answers) shows its first words."""
+    page.wait_for_function(
+        "([sel, n]) => { const a = document.querySelectorAll(sel);"
+        " return a.length > n && /word3/.test(a[a.length - 1].textContent || ''); }",
+        arg=[ASSISTANT, before],
+    )
+
+
+def test_reloads_mid_answer_a_stop_and_a_reload_before_a_notebook_read(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
+    """One conversation, three turns: a reload mid-answer follows the rest of it; Stop
+    still stops an answer; a reload before the model's notebook read still brings the
+    answer, and shows the earlier turns as the server stored them (the whole answer,
+    the stopped one). One notebook and two reloads (they were three tests: three
+    notebooks and kernels, four reloads)."""
     open_sidebar_on(lab_page, page, "reload.ipynb")
+
+    # 1. A reload in the middle of an answer: back on the conversation, followed live.
     reply = long_reply(120)
     # Slow until the page has come back (a reload takes seconds on a loaded machine).
     scripted_llm.token_delay = 0.5
@@ -199,55 +215,35 @@ def test_reload_mid_answer_shows_the_whole_answer(
         arg=ASSISTANT,
     )
     screenshot(page, "2-after-reload-following")
-    assert not scripted_llm.calls[0].finished, "the answer was still being written"
+    assert not scripted_llm.calls[0].finished, "step 1: the answer was still being written"
     scripted_llm.token_delay = 0.01
     wait_idle(page)
     shows_at_the_end(page, "word119.")
     screenshot(page, "3-whole-answer")
-    assert last_answer(page) == reply
+    assert last_answer(page) == reply, "step 1: the answer after the reload"
     assert STOPPED not in page.locator(PANEL).inner_text()
-    assert len(scripted_llm.requests) == 1, "the answer was not asked for again"
-    # And it is what the server stored: a second reload shows it the same.
-    lab_page.reload()
-    lab_page.command("jupyter-chatkit:open")
-    page.locator(f"{ASSISTANT} .jck-parts").last.wait_for()
-    shows_at_the_end(page, "word119.")
-    assert last_answer(page) == reply
+    assert len(scripted_llm.requests) == 1, "step 1: the answer was asked for again"
 
-
-def test_stop_still_stops_the_answer(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    open_sidebar_on(lab_page, page, "stop.ipynb")
+    # 2. Stop still stops the answer (the model's request closed).
     scripted_llm.token_delay = 0.05
     scripted_llm.script(Reply(long_reply(400)))
+    calls = len(scripted_llm.calls)
     start_asking(page, "talk until I stop you")
-    first_words_shown(page)
+    new_answer_started(page, 1)
     page.locator(f"{PANEL} .jck-send.jck-stop").click()
     wait_idle(page)
-    # The server stopped: the stored answer is marked so (and the model's request closed).
-    lab_page.reload()
-    lab_page.command("jupyter-chatkit:open")
-    page.locator(USER, has_text="talk until I stop you").wait_for()
-    shows_at_the_end(page, STOPPED)
-    screenshot(page, "stopped-after-reload")
-    assert "word399" not in last_answer(page)
-    assert scripted_llm.calls[0].disconnected
+    stopped_call = next(c for c in scripted_llm.calls[calls:] if c.method == "POST")
 
-
-def test_a_reload_before_a_notebook_read_still_brings_the_answer(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    """The model asks to read the notebook after the page went away: the server's turn
-    ends waiting for that client tool's result, and the page that comes back runs it."""
-    open_sidebar_on(lab_page, page, "reload-tool.ipynb")
+    # 3. The model asks to read the notebook after the page went away: the server's turn
+    # ends waiting for that client tool's result, and the page that comes back runs it.
     scripted_llm.token_delay = 0.3
     scripted_llm.script(
         Reply(long_reply(20), tool_calls=[ToolCall("get_notebook_cells", {})]),
         Reply("FINAL: the notebook sets x."),
     )
+    asked = len(scripted_llm.requests)
     start_asking(page, "what does my notebook do")
-    first_words_shown(page)
+    new_answer_started(page, 2)
     lab_page.reload()
     lab_page.command("jupyter-chatkit:open")
     page.locator(USER, has_text="what does my notebook do").wait_for()
@@ -255,7 +251,17 @@ def test_a_reload_before_a_notebook_read_still_brings_the_answer(
     shows_at_the_end(page, "FINAL: the notebook sets x.")
     wait_idle(page)
     screenshot(page, "answer-after-the-read")
-    assert len(scripted_llm.requests) == 2
+    assert len(scripted_llm.requests) == asked + 2, "step 3: model requests"
     # The second model request carries the notebook the reloaded page read.
-    outputs = [m for m in scripted_llm.requests[1]["messages"] if m.get("role") == "tool"]
+    outputs = [m for m in scripted_llm.requests[asked + 1]["messages"] if m.get("role") == "tool"]
     assert outputs and "x = 1" in str(outputs[-1]["content"]), outputs
+
+    # What the server stored, shown after that reload: the first answer whole, the
+    # second marked stopped.
+    answers = page.locator(ASSISTANT)
+    assert str(answers.nth(0).locator(".jck-parts").inner_text()) == reply, "stored answer"
+    stopped = answers.nth(1)
+    assert STOPPED in stopped.inner_text(), "step 2: the stored answer is not marked stopped"
+    assert "word399" not in stopped.locator(".jck-parts").inner_text()
+    screenshot(page, "stopped-after-reload")
+    assert stopped_call.disconnected, "step 2: the model's request was not closed"
