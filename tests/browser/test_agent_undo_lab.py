@@ -51,10 +51,24 @@ def check_undone(lab_page: LabPage, page: Any, undo: Any) -> None:
     assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
 
 
-def test_an_undo_the_server_cannot_record_puts_the_changes_back(
+def test_undo_after_a_rename_and_a_reload_and_one_the_server_cannot_record(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    changed = insert_and_edit(lab_page, page, scripted_llm, "undo_fails.ipynb")
+    """The notebook renamed after the turn (its conversation follows it), then the page
+    reloaded: Undo reverts the steps in the renamed notebook, rather than "Nothing
+    reverted; 2 changes are in a notebook not open here (before_rename.ipynb)". An Undo
+    the server cannot record first puts the changes back; once the server is back, Undo
+    works.
+
+    (One notebook, kernel and turn for what were two tests, each with its own.)
+    """
+    changed = insert_and_edit(lab_page, page, scripted_llm, "before_rename.ipynb")
+    lab_page.notebook_js("await nb.context.save(); await nb.context.rename('after_rename.ipynb');")
+    page.locator(f"{PANEL} .jck-chip", has_text="after_rename.ipynb").wait_for()
+    wait_idle(page)
+
+    undo = reopen(lab_page, page, changed)
+    assert lab_page.notebook_js("return nb.context.path;") == "after_rename.ipynb"
     inserted_id = lab_page.notebook_js("return nb.content.widgets[2].model.id;")
 
     # The server is unreachable for the undo's record (the network drops it).
@@ -65,8 +79,7 @@ def test_an_undo_the_server_cannot_record_puts_the_changes_back(
             route.continue_()
 
     page.route("**/jupyter-chatkit/chatkit", drop_undo)
-    undo = page.locator(UNDO)
-    undo.wait_for(state="visible")
+    undo.wait_for(state="visible", timeout=30_000)
     undo.click()
     error = page.locator(f"{PANEL} .jck-error:not([hidden])")
     error.wait_for(state="visible", timeout=30_000)
@@ -84,11 +97,11 @@ def test_an_undo_the_server_cannot_record_puts_the_changes_back(
     statuses_are(page, "edit_cell", "applied")
     screenshot(page, "undo-not-saved-changes-back")
 
-    # The server is back: Undo works and is recorded.
+    # The server is back: Undo works (in the renamed notebook) and is recorded.
     page.unroute("**/jupyter-chatkit/chatkit")
     undo.click()
     check_undone(lab_page, page, undo)
-    screenshot(page, "undo-saved")
+    screenshot(page, "undone-after-rename-and-reload")
 
 
 def test_a_changed_cell_stays_kept_after_a_reload_and_an_unsaved_change_is_gone(
@@ -175,25 +188,6 @@ def test_a_change_another_tab_holds_unsaved_is_not_gone_there(
         screenshot(other, "gone-once-closed-in-the-other-tab")
     finally:
         other.close()
-
-
-def test_undo_reverts_after_a_rename_and_a_reload(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    """The notebook renamed after the turn (its conversation follows it), then the page
-    reloaded: Undo reverts the steps in the renamed notebook, rather than "Nothing
-    reverted; 2 changes are in a notebook not open here (before_rename.ipynb)"."""
-    changed = insert_and_edit(lab_page, page, scripted_llm, "before_rename.ipynb")
-    lab_page.notebook_js("await nb.context.save(); await nb.context.rename('after_rename.ipynb');")
-    page.locator(f"{PANEL} .jck-chip", has_text="after_rename.ipynb").wait_for()
-    wait_idle(page)
-
-    undo = reopen(lab_page, page, changed)
-    assert lab_page.notebook_js("return nb.context.path;") == "after_rename.ipynb"
-    undo.wait_for(state="visible", timeout=30_000)
-    undo.click()
-    check_undone(lab_page, page, undo)
-    screenshot(page, "undone-after-rename-and-reload")
 
 
 def test_the_header_cuts_long_names_and_shows_them_whole_on_hover(
