@@ -42,6 +42,9 @@ SETUP = (
     "import pandas as pd\n"
     "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})"
 )
+# The code-card tests' first cell: the offline model's card is the same whatever the kernel
+# holds, so no DataFrame (``import pandas`` is ~0.65 s of CPU in each test's kernel).
+CARDS_SETUP = "sales = {'region': ['north', 'south'], 'revenue': [120.5, 98.0]}"
 
 
 def ask_in_widget(page: Any, text: str) -> str:
@@ -272,7 +275,7 @@ def test_widget_code_card_inserts_below_its_own_cell(
     The offline model makes the card: nothing is configured, and the empty chat says so.
     """
     lab = LabPage(page, dataclasses.replace(offline_jupyter, app=app))
-    cells = [SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
+    cells = [CARDS_SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
     open_chat_notebook(lab, f"cards-{app}.ipynb", cells)
     page.locator(f"{WIDGET} .jck-offline").wait_for(state="visible")
     # The active cell has moved on after running; insertion must still follow the widget.
@@ -286,7 +289,7 @@ def test_widget_code_card_inserts_below_its_own_cell(
         "(n) => window.jupyterapp.shell.currentWidget.content.widgets.length > n", arg=3
     )
     sources = lab.cell_sources()
-    assert sources[0] == SETUP and sources[1].startswith("%load_ext")
+    assert sources[0] == CARDS_SETUP and sources[1].startswith("%load_ext")
     assert sources[2].strip() == code
     assert sources[3] == "# the last cell"
     # Inserted, not run: a person asked for Insert, not Insert & run.
