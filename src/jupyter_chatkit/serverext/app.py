@@ -19,10 +19,10 @@ from ..assistant.scrub import register_secret
 from ..logs import setup_logging, write_with
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
+from .attachments import AttachmentHandler
 from .deferred_imports import defer_unused_packages
 from .handlers import (
     _SINGLE_USER_PROVIDERS,
-    AttachmentHandler,
     ChatKitHandler,
     ConfigHandler,
     HealthHandler,

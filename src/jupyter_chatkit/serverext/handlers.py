@@ -1,4 +1,5 @@
-"""Tornado handlers: the only module that knows tornado. Bytes in, ``handle()``, bytes out.
+"""Tornado handlers (and attachments.py, the upload endpoint): the only modules that know
+tornado. Bytes in, ``handle()``, bytes out.
 
 Every handler requires Jupyter authentication (``@web.authenticated``) and
 authorization (``@authorized`` on the ``jupyter_chatkit`` resource); browser POSTs need
@@ -25,7 +26,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.log import log_request
 from jupyter_server.prometheus.log_functions import prometheus_log_method
-from tornado import httputil, web
+from tornado import web
 
 from ..logs import would_write
 from ..protocol import LOCAL_USER, RequestContext, error_code_for
@@ -35,7 +36,7 @@ from .holder import (
     is_changes_wait,
     nothing_changed,
 )
-from .http_text import SAFE_INLINE_TYPES, content_disposition, size_text
+from .http_text import size_text
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -514,107 +515,7 @@ class ModelsHandler(BaseChatKitHandler):
         )
 
 
-@web.stream_request_body
-class AttachmentHandler(BoundedBodyHandler):
-    """``jupyter-chatkit/attachments/<id>``: upload (POST/PUT) and download (GET)."""
-
-    def body_limit(self) -> int:
-        """``max_upload_bytes``, with room for a multipart form around the file."""
-        return int(self.chatkit["max_upload_bytes"]) + MULTIPART_ROOM
-
-    def too_large(self) -> web.HTTPError:
-        """The 413 of a file past ``max_upload_bytes``."""
-        limit = size_text(int(self.chatkit["max_upload_bytes"]))
-        return web.HTTPError(
-            413, f"The file is too large: attachments are limited to {limit} (max_upload_bytes)."
-        )
-
-    @web.authenticated
-    @authorized
-    async def get(self, attachment_id: str) -> None:
-        """Send the bytes; only plain images inline, everything else as a download."""
-        from chatkit.store import NotFoundError
-
-        assistant = await self.assistant()
-        try:
-            attachment, data = await assistant.read_attachment(
-                attachment_id, self.request_context()
-            )
-        except NotFoundError:
-            raise web.HTTPError(404, "No such attachment.") from None
-        except ValueError as exc:  # e.g. a NUL in the id
-            raise web.HTTPError(400, str(exc)[:300]) from None
-        except Exception as exc:
-            _raise_if_store_unavailable(exc)
-            raise
-        mime = attachment.mime_type.split(";")[0].strip().lower()
-        inline = mime in SAFE_INLINE_TYPES
-        content_type = mime if inline else "application/octet-stream"
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
-        # Not kept by the browser: on a shared machine its cache outlives the login.
-        self.set_header("Cache-Control", "private, no-store")
-        disposition = "inline" if inline else "attachment"
-        self.set_header(
-            "Content-Disposition",
-            content_disposition(disposition, attachment.name, attachment_id),
-        )
-        # APIHandler.finish would otherwise label the bytes application/json.
-        self.finish(data, set_content_type=content_type)
-
-    @web.authenticated
-    @authorized
-    async def post(self, attachment_id: str) -> None:
-        """Receive an upload: raw body, or a multipart form with a ``file`` field."""
-        await self._upload(attachment_id)
-
-    @web.authenticated
-    @authorized
-    async def put(self, attachment_id: str) -> None:
-        """Same as POST."""
-        await self._upload(attachment_id)
-
-    async def _upload(self, attachment_id: str) -> None:
-        from chatkit.store import NotFoundError
-
-        from ..store import AttachmentSentError, AttachmentTooLargeError
-
-        received = self.received_body()
-        if received is None:
-            return
-        data = received
-        content_type = self.request.headers.get("Content-Type", "")
-        if content_type.lower().startswith("multipart/form-data"):
-            # tornado parses forms only for bodies it read itself (not streamed ones).
-            files: dict[str, list[httputil.HTTPFile]] = {}
-            try:
-                httputil.parse_body_arguments(
-                    content_type, received, {}, files, self.request.headers
-                )
-            except httputil.HTTPInputError:
-                raise web.HTTPError(400, "The upload is not a valid multipart form.") from None
-            if "file" in files:
-                data = files["file"][0]["body"]
-        if len(data) > self.chatkit["max_upload_bytes"]:
-            raise self.too_large()
-        assistant = await self.assistant()
-        try:
-            await assistant.write_attachment(attachment_id, data, self.request_context())
-        except NotFoundError:
-            raise web.HTTPError(404, "No such attachment.") from None
-        except AttachmentTooLargeError as exc:
-            raise web.HTTPError(413, str(exc)[:300]) from None
-        except AttachmentSentError as exc:
-            raise web.HTTPError(409, str(exc)) from None
-        except ValueError as exc:
-            raise web.HTTPError(400, str(exc)[:300]) from None
-        except Exception as exc:
-            _raise_if_store_unavailable(exc)
-            raise
-        self.finish({"id": attachment_id, "size": len(data)})
-
-
-def _raise_if_store_unavailable(exc: Exception) -> None:
+def raise_if_store_unavailable(exc: Exception) -> None:
     """A 503 (JSON, Retry-After) for a store that cannot serve now: down, or its file
     locked by another process past ``store_lock_timeout``; logged without any text."""
     from ..store.engine import describe_store_failure, is_store_unavailable, store_failure_message
