@@ -1,6 +1,6 @@
 """A new user's paths through JupyterLab that the other browser tests do not walk.
 
-Each test follows one path as a person would (a second browser on the same notebook,
+Each test follows one path as a person would (a %chat widget whose kernel is gone,
 ...) against a real JupyterLab on the module's fake model, and checks what the page shows.
 Screenshots land in ``test-output/<test name>/``.
 """
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from tests.browser.widget_notebook import open_widget_notebook
 from tests.fixtures.browser import (
-    ASSISTANT,
     CHIP,
     PANEL,
     USER,
@@ -35,33 +34,6 @@ SHARED_LAB = "walkthrough"
 # The group's JupyterLab serves Notebook 7's pages too (the notebook server extension),
 # its app exposed there as in JupyterLab: test_notebook7.py's server.
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
-
-
-def test_another_browser_reopens_the_notebooks_conversation_in_the_sidebar(
-    lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM, screenshot: Any
-) -> None:
-    """A second browser (no local memory) opening the notebook shows its conversation."""
-    lab_page.server.write_notebook("shared.ipynb", ["x = 1"])
-    lab_page.open("shared.ipynb")
-    open_panel(page)
-    scripted_llm.script(Reply("The answer from the first browser."))
-    send(page, "a question from the first browser")
-    screenshot(page, "first-browser")
-
-    other = browser.new_context(viewport={"width": 1400, "height": 900})
-    try:
-        other_page = other.new_page()
-        other_page.set_default_timeout(30_000)
-        second = LabPage(other_page, lab_page.server)
-        second.open("shared.ipynb")
-        open_panel(other_page)
-        other_page.locator(ASSISTANT, has_text="The answer from the first browser.").wait_for(
-            state="visible"
-        )
-        assert "a question from the first browser" in other_page.locator(USER).first.inner_text()
-        screenshot(other_page, "second-browser")
-    finally:
-        other.close()
 
 
 def test_the_widget_says_its_kernel_is_gone_when_the_kernel_was_shut_down(

@@ -135,9 +135,6 @@ def test_states_stay_visible_in_forced_colors(
     assert all(label in read.inner_text() for label in shown), read.inner_text()
 
 
-# It loads JupyterLab on a workspace of its own (the kernel dialog at load): a page of
-# its own.
-@pytest.mark.fresh_page
 def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
@@ -151,8 +148,13 @@ def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
                      "execution_count": None, "source": "x = 1"}],
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
     (lab_page.server.root_dir / "nokernel.ipynb").write_text(json.dumps(nb))
-    page.goto(lab_page.server.url("lab/workspaces/nokernel/tree/nokernel.ipynb"))
-    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    # Opened in the page as loaded (the kept one: no load of its own); JupyterLab asks
+    # at the open, as it does when a load opens it.
+    lab_page.open()
+    page.evaluate(
+        "(path) => { void window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+        "nokernel.ipynb",
+    )
     page.locator(".jp-Dialog button", has_text="No Kernel").last.click()
     page.locator(".jp-Dialog").wait_for(state="detached")
     page.wait_for_function(
@@ -181,10 +183,13 @@ def test_a_turn_sent_from_another_browser_shows_unasked(
 ) -> None:
     """Two browsers on one notebook's conversation: neither hides a turn the model read.
 
-    Browser A's next answer streamed in after its stale view, so B's question and answer
-    stayed off A's screen (until a reload) while the model had read them. Then A showed
-    them only at its own next message; now as soon as B's turn ends, the server telling
-    A's page (Turn.CHANGES: no tab of A's browser heard it).
+    B (a second browser: no local memory) opening the notebook shows its conversation,
+    question and answer. Browser A's next answer streamed in after its stale view, so
+    B's question and answer stayed off A's screen (until a reload) while the model had
+    read them. Then A showed them only at its own next message; now as soon as B's turn
+    ends, the server telling A's page (Turn.CHANGES: no tab of A's browser heard it).
+
+    (It was two tests, each with its second browser's page load and kernel.)
     """
     lab_page.server.write_notebook("two.ipynb", ["x = 1"])
     lab_page.open("two.ipynb")
@@ -199,6 +204,8 @@ def test_a_turn_sent_from_another_browser_shows_unasked(
         LabPage(other_page, lab_page.server).open("two.ipynb")
         open_panel(other_page)
         other_page.locator(ASSISTANT, has_text="The first answer.").wait_for()
+        assert "first question" in other_page.locator(USER).first.inner_text()
+        screenshot(other_page, "second-browser")
         scripted_llm.script(Reply("The answer B got."))
         send(other_page, "question from B")
         # A shows it without sending anything.
