@@ -116,10 +116,15 @@ def test_stop_interrupts_a_running_cell_and_ends_the_turn(
     stop_running_cell(lab_page, page, scripted_llm, screenshot)
 
 
-def test_chat_widget_inserts_and_runs_with_approval(
+def test_chat_widget_inserts_and_runs_with_approval_and_undoes_right_after_a_reload(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    """The %chat widget in JupyterLab: the same approved steps, through the lab bridge."""
+    """The %chat widget in JupyterLab: the same approved steps, through the lab bridge.
+    After a reload its Undo reverts the stored insert, though no step has run in the page
+    (the agent's code loads on demand; Undo waits for it).
+
+    (One notebook, kernel and widget for what were two tests, each with its own.)
+    """
     lab_page.server.write_notebook("widget.ipynb", ["%load_ext jupyter_chatkit\n%chat", "x = 41"])
     lab_page.open("widget.ipynb")
     lab_page.run_all()
@@ -150,33 +155,8 @@ def test_chat_widget_inserts_and_runs_with_approval(
     assert tool_results(scripted_llm, 2)[-1]["status"] == "ok"
     screenshot(page, "widget")
 
-
-def test_chat_widget_undo_right_after_a_reload(
-    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    """The %chat widget after a reload: its Undo reverts the stored insert, though no step
-    has run in the page (the agent's code loads on demand; Undo waits for it)."""
-    lab_page.server.write_notebook(
-        "widget_undo.ipynb", ["%load_ext jupyter_chatkit\n%chat", "x = 41"]
-    )
-    lab_page.open("widget_undo.ipynb")
-    lab_page.run_all()
-    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
-    page.locator(f"{WIDGET} .jck-mode-agent").click()
-    scripted_llm.script(
-        Reply(tool_calls=[ToolCall("insert_cell", {"source": "print(x + 1)", "after": 1})]),
-        Reply("Inserted."),
-    )
-    box = page.locator(f"{WIDGET} .jck-input")
-    box.fill("print x plus one in a new cell")
-    box.press("Enter")
-    card = page.locator(f'{WIDGET} .jck-step[data-step="insert_cell"]')
-    card.locator(".jck-step-approve").wait_for(state="visible", timeout=60_000)
-    card.locator(".jck-step-approve").click()
-    page.locator(f"{WIDGET} .jck-msg.jck-assistant", has_text="Inserted.").wait_for(timeout=60_000)
-    assert lab_page.cell_sources()[2] == "print(x + 1)"
+    # Reloaded: the widget's Undo reverts the stored insert (the run is not undone).
     lab_page.notebook_js("await nb.context.save();")
-
     lab_page.reload()
     undo = page.locator(f"{WIDGET} .jck-agent-undo")
     undo.wait_for(state="visible", timeout=60_000)
@@ -187,7 +167,7 @@ def test_chat_widget_undo_right_after_a_reload(
         timeout=30_000,
     )
     assert lab_page.cell_sources()[1] == "x = 41"
-    page.locator(f'{WIDGET} .jck-step[data-step="insert_cell"][data-status="undone"]').wait_for()
+    page.locator(f'{step}[data-step="insert_cell"][data-status="undone"]').wait_for()
     screenshot(page, "widget-undone-after-reload")
 
 
