@@ -221,7 +221,11 @@ def test_replace_never_overwrites_an_edit_made_while_the_diff_was_shown(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM
 ) -> None:
     """The diff is what the person approves: a cell changed while it was open (a
-    collaborator, a kernel) is left as it is now, and the chat says so."""
+    collaborator, a kernel) is left as it is now, and the chat says so. Ctrl+Z in a
+    cell's editor reverts exactly a replacement (no merged typing).
+
+    (One notebook and kernel for what were two tests, each with its own.)
+    """
     open_notebook(lab_page, "race.ipynb", ["keep = 1", "shown = 2"], run=False)
     lab_page.set_active_cell(1)
     open_panel_from_palette(page)
@@ -238,16 +242,13 @@ def test_replace_never_overwrites_an_edit_made_while_the_diff_was_shown(
     page.get_by_text("nothing was replaced").first.wait_for()
     assert lab_page.cell_sources() == ["keep = 1", "edited = 9"]
 
-
-def test_replace_is_one_step_of_the_cells_own_undo(lab_page: LabPage, page: Any) -> None:
-    """Ctrl+Z in the cell's editor reverts exactly the replacement (no merged typing)."""
-    open_notebook(lab_page, "undo.ipynb", ["before = 1"], run=False)
+    # A replacement is one step of the cell's own undo (cell 1: never edited here).
     lab_page.set_active_cell(0)
     lab_page.command("jupyter-chatkit:replace-active-cell", {"code": "after = 2"})
-    assert lab_page.cell_sources() == ["after = 2"]
+    assert lab_page.cell_sources() == ["after = 2", "edited = 9"]
     assert lab_page.notebook_js("return nb.content.widgets[0].model.sharedModel.canUndo();")
     lab_page.notebook_js("nb.content.widgets[0].model.sharedModel.undo();")
-    assert lab_page.cell_sources() == ["before = 1"]
+    assert lab_page.cell_sources() == ["keep = 1", "edited = 9"]
 
 
 def test_ask_about_this_error(
