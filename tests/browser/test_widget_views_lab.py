@@ -449,31 +449,6 @@ def test_a_turn_sent_in_the_widget_or_the_sidebar_shows_live_in_the_other(
     assert messages(page, PANEL, "user") == [*cell_turns, "asked from Python"], "--new -> sidebar"
 
 
-def test_a_saved_chat_whose_kernel_is_gone_says_how_to_get_it_back(
-    lab_page: LabPage, page: Any, screenshot: Any
-) -> None:
-    """A notebook saved with its %chat output, opened again on a new kernel (as after a
-    server restart): the output says to run the cell again, not ipywidgets' "model not
-    found" (the widget's model went with the old kernel)."""
-    open_widget_notebook(lab_page, "saved_chat.ipynb")
-    lab_page.notebook_js("await nb.context.save(); nb.dispose();")
-    for kernel in lab_page.server.api("api/kernels"):
-        lab_page.server.api(f"api/kernels/{kernel['id']}", method="DELETE")
-    page.evaluate(
-        "async () => { const w = await window.jupyterapp.commands.execute("
-        "'docmanager:open', {path: 'saved_chat.ipynb'}); await w.context.ready; }"
-    )
-    lost = page.locator(".jp-Notebook .jp-OutputArea-output .jp-chatkit-lost-chat")
-    lost.wait_for(timeout=60_000)
-    screenshot(page, "lost-chat")
-    # The message is all the output shows (ipywidgets' error text replaced).
-    assert lost.evaluate("(el) => el.parentElement.textContent === el.textContent")
-    # Run again: the chat is back.
-    lab_page.run_all()
-    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
-    assert page.locator(".jp-chatkit-lost-chat").count() == 0
-
-
 def mark_old(page: Any) -> None:
     """Mark the widget views shown now (``:not([data-old])`` finds the next one)."""
     page.evaluate(
@@ -553,7 +528,12 @@ def test_a_failed_turn_says_why_after_a_reload_in_the_widget_and_the_sidebar(
 ) -> None:
     """Why a turn failed is kept with its conversation: after a reload, the widget and the
     sidebar both say it (before: the last message just had no answer), until an answer
-    comes."""
+    comes.
+
+    Then the notebook, saved with its %chat output, is opened again on a new kernel (as
+    after a server restart): the output says to run the cell again, not ipywidgets'
+    "model not found" (the widget's model went with the old kernel). (That was a test of
+    its own, on a widget notebook of its own: a kernel more.)"""
     open_widget_notebook(lab_page, "failed.ipynb")
     scripted_llm.script(http_error(400, "The request was refused."))
     box = page.locator(f"{IN_CELL} .jck-input").first
@@ -588,3 +568,21 @@ def test_a_failed_turn_says_why_after_a_reload_in_the_widget_and_the_sidebar(
         wait_idle(page, scope)
     assert page.locator(".jck-error .jck-error-text:visible").count() == 0
     screenshot(page, "failure-answered")
+
+    # A saved chat whose kernel is gone says how to get it back.
+    lab_page.notebook_js("await nb.context.save(); nb.dispose();")
+    for kernel in lab_page.server.api("api/kernels"):
+        lab_page.server.api(f"api/kernels/{kernel['id']}", method="DELETE")
+    page.evaluate(
+        "async () => { const w = await window.jupyterapp.commands.execute("
+        "'docmanager:open', {path: 'failed.ipynb'}); await w.context.ready; }"
+    )
+    lost = page.locator(".jp-Notebook .jp-OutputArea-output .jp-chatkit-lost-chat")
+    lost.wait_for(timeout=60_000)
+    screenshot(page, "lost-chat")
+    # The message is all the output shows (ipywidgets' error text replaced).
+    assert lost.evaluate("(el) => el.parentElement.textContent === el.textContent")
+    # Run again: the chat is back.
+    lab_page.run_all()
+    page.locator(f"{IN_CELL} .jck-input").wait_for(timeout=60_000)
+    assert page.locator(".jp-chatkit-lost-chat").count() == 0
