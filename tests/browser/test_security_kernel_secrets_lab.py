@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -85,48 +86,56 @@ def leaked(llm: FakeLLM) -> dict[str, list[int]]:
     return found
 
 
-def test_kernel_held_secrets_shown_without_their_names_never_reach_the_model(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
-) -> None:
-    lab_page.server.write_notebook("vault.ipynb", CELLS)
-    lab_page.open("vault.ipynb")
-    lab_page.run_all()  # the last cell fails, as meant
-    assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+def ask_about_the_cells_while_idle(lab_page: LabPage, page: Any, scripted_llm: FakeLLM) -> None:
+    """Kernel-held secrets shown without their names never reach the model: asked about
+    the cells (the kernel idle, the cells run, the last but the sleep failed as meant),
+    the model still reads the cells, their outputs and the error, no secret."""
     lab_page.set_active_cell(len(CELLS) - 1)
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("get_notebook_cells", {"max_cells": 50})]),
         Reply(tool_calls=[ToolCall("get_active_cell", {})]),
         Reply("Read it all."),
     )
+    asked = len(scripted_llm.requests)
     open_panel(page)
     # The message carries the active cell as a chip (a tag whose content is the cell).
     assert "Read it all." in send(page, "What do these cells show?")
-    assert len(scripted_llm.requests) == 3
+    assert len(scripted_llm.requests) == asked + 3
     tools = [
         json.loads(m["content"])
-        for m in scripted_llm.requests[2]["messages"]
+        for m in scripted_llm.requests[asked + 2]["messages"]
         if m["role"] == "tool"
     ]
-    # The model still reads the notebook: its cells, outputs and the error.
+    # The model still reads the notebook: its cells, outputs and the error (and the cell
+    # that sleeps, not run yet).
     cells = tools[0]["cells"]
-    assert len(cells) == len(CELLS)
-    assert cells[-1]["outputs"][-1]["ename"] == "ConnectionError"
+    assert len(cells) == len(CELLS) + 1
+    assert cells[len(CELLS) - 1]["outputs"][-1]["ename"] == "ConnectionError"
     assert "db.internal" in json.dumps(cells, ensure_ascii=False)
     assert leaked(scripted_llm) == {}
 
 
 def ask_while_a_cell_sleeps(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, *, subshells: bool
+    lab_page: LabPage,
+    page: Any,
+    scripted_llm: FakeLLM,
+    *,
+    subshells: bool,
+    while_idle: Callable[[LabPage, Any, FakeLLM], None] | None = None,
 ) -> tuple[list[dict[str, Any]], float, str]:
     """Ask the sidebar about the cells while the last one sleeps (the kernel runs it):
     the cells the model read, the seconds from Enter to the answer, and the connection's
     status then. ``subshells=False``: the kernel's connection says it has none (another
-    kernel, an older ipykernel), as the page's own code reads it."""
+    kernel, an older ipykernel), as the page's own code reads it. ``while_idle`` runs
+    once the cells ran, before the sleep."""
     name = f"busy_{'sub' if subshells else 'main'}.ipynb"
     lab_page.server.write_notebook(name, [*CELLS, "import time\ntime.sleep(60)"])
     lab_page.open(name)
     lab_page.run_all()  # stops at the failing cell: the sleep has not run
     assert shown_secrets(lab_page) == dict.fromkeys(SECRETS, True)
+    if while_idle is not None:
+        while_idle(lab_page, page, scripted_llm)
+    asked = len(scripted_llm.requests)
     if not subshells:
         lab_page.notebook_js(
             "Object.defineProperty(nb.sessionContext.session.kernel, 'supportsSubshells',"
@@ -159,7 +168,9 @@ def ask_while_a_cell_sleeps(
     print(f"\nanswered while busy ({'subshell' if subshells else 'no subshell'}): {seconds:.2f} s")
     assert leaked(scripted_llm) == {}
     cells = json.loads(
-        next(m for m in scripted_llm.requests[1]["messages"] if m["role"] == "tool")["content"]
+        next(m for m in scripted_llm.requests[asked + 1]["messages"][::-1] if m["role"] == "tool")[
+            "content"
+        ]
     )["cells"]
     # Sources are read either way.
     assert "unseal" in cells[0]["source"]
@@ -175,22 +186,61 @@ def test_while_the_kernel_is_busy_without_subshells_outputs_are_withheld_not_sen
     assert "kernel is busy" in cells[1]["outputs_withheld"]
 
 
+# The subshells a kernel has, asked on a connection of its own (as another client would).
+SUBSHELLS = (
+    "async (model) => { const k = window.jupyterapp.serviceManager.kernels.connectTo({ model });"
+    " try { await k.info; return (await k.requestListSubshell({}).done).content.subshell_id; }"
+    " finally { k.dispose(); } }"
+)
+
+
 def test_while_a_long_cell_runs_a_kernel_subshell_checks_the_outputs_at_once(
     lab_page: LabPage, page: Any, scripted_llm: FakeLLM
 ) -> None:
     """ipykernel 7 runs a subshell's requests beside the running cell (JEP 91): the model
-    reads the earlier cells' outputs, the kernel's secrets hidden, without waiting."""
-    # Answered while the cell still sleeps (ask_while_a_cell_sleeps checks it).
-    cells, _, status = ask_while_a_cell_sleeps(lab_page, page, scripted_llm, subshells=True)
+    reads the earlier cells' outputs, the kernel's secrets hidden, without waiting.
+
+    Then the checks' subshell (a thread in the kernel) goes with the notebook's
+    connection: the kernel runs on after its notebook is closed (or its connection is
+    replaced). (That was a test of its own, on the same set-up: a notebook, a kernel
+    and its run of the cells more.)"""
+    # First, the kernel idle: secrets it holds, shown without their names, never reach
+    # the model (a test of its own before, on a notebook of the same cells but the sleep).
+    # Then answered while the cell still sleeps (ask_while_a_cell_sleeps checks it).
+    cells, _, status = ask_while_a_cell_sleeps(
+        lab_page, page, scripted_llm, subshells=True, while_idle=ask_about_the_cells_while_idle
+    )
+    # The busy turn's first request (the idle turn made three before it).
+    busy_request = scripted_llm.requests[3]
     assert not any("outputs_withheld" in c for c in cells)
     text = json.dumps(cells, ensure_ascii=False)
     # The outputs are there, checked: the error, the host beside the hidden password.
     assert cells[len(CELLS) - 1]["outputs"][-1]["ename"] == "ConnectionError"
     assert "db.internal" in text and "redacted" in text
     # The chip sent with the message was checked on the subshell too (no note).
-    assert "kernel is busy" not in json.dumps(scripted_llm.requests[0], ensure_ascii=False)
+    assert "kernel is busy" not in json.dumps(busy_request, ensure_ascii=False)
     # The person still sees a busy kernel (the subshell's own idle does not show).
     assert status == "busy"
+
+    # Closing the notebook deletes the subshell its checks made.
+    model = lab_page.notebook_js(
+        "const k = nb.sessionContext.session.kernel; return { id: k.id, name: k.name };"
+    )
+    assert len(page.evaluate(SUBSHELLS, model)) == 1, "closing: the checks' subshell"
+    lab_page.notebook_js(
+        "const kernel = nb.sessionContext.session.kernel;"
+        "const gone = new Promise((resolve) => kernel.disposed.connect(() => resolve()));"
+        "nb.context.model.dirty = false; nb.close(); await gone;"
+    )
+    running = (
+        "(id) => [...window.jupyterapp.serviceManager.kernels.running()].some(k => k.id === id)"
+    )
+    assert page.evaluate(running, model["id"]), "closing: the kernel runs on"
+    # The delete request reaches the kernel through the server: asked until it is done.
+    deadline = time.monotonic() + 20
+    while (left := page.evaluate(SUBSHELLS, model)) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert left == [], "closing: the subshell is still there"
 
 
 def test_the_chat_widget_in_a_notebook_reads_it_through_the_kernel_too(
@@ -221,40 +271,6 @@ def test_the_chat_widget_in_a_notebook_reads_it_through_the_kernel_too(
     cells = result["cells"]
     assert any("ConnectionError" in json.dumps(c.get("outputs", [])) for c in cells)
     assert leaked(scripted_llm) == {}
-
-
-# The subshells a kernel has, asked on a connection of its own (as another client would).
-SUBSHELLS = (
-    "async (model) => { const k = window.jupyterapp.serviceManager.kernels.connectTo({ model });"
-    " try { await k.info; return (await k.requestListSubshell({}).done).content.subshell_id; }"
-    " finally { k.dispose(); } }"
-)
-
-
-def test_closing_the_notebook_deletes_the_subshell_its_checks_made(
-    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
-) -> None:
-    """The checks' subshell (a thread in the kernel) goes with the notebook's connection:
-    the kernel runs on after its notebook is closed (or its connection is replaced)."""
-    ask_while_a_cell_sleeps(lab_page, page, scripted_llm, subshells=True)
-    model = lab_page.notebook_js(
-        "const k = nb.sessionContext.session.kernel; return { id: k.id, name: k.name };"
-    )
-    assert len(page.evaluate(SUBSHELLS, model)) == 1
-    lab_page.notebook_js(
-        "const kernel = nb.sessionContext.session.kernel;"
-        "const gone = new Promise((resolve) => kernel.disposed.connect(() => resolve()));"
-        "nb.context.model.dirty = false; nb.close(); await gone;"
-    )
-    running = (
-        "(id) => [...window.jupyterapp.serviceManager.kernels.running()].some(k => k.id === id)"
-    )
-    assert page.evaluate(running, model["id"])
-    # The delete request reaches the kernel through the server: asked until it is done.
-    deadline = time.monotonic() + 20
-    while (left := page.evaluate(SUBSHELLS, model)) and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert left == []
 
 
 # The secrets checks the page sends, counted per kernel connection (one made by a
