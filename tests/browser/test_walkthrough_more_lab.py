@@ -469,12 +469,15 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
     page.unroute(workspaces)
 
 
-def test_a_conversation_taken_up_by_a_notebook_is_its_in_another_browser(
-    lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM
+def test_a_conversation_asked_with_no_notebook_open_stays_of_none(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM, screenshot: Any
 ) -> None:
     """Asked in the sidebar with no notebook open, then a notebook opened: the notebook
-    takes the conversation up, on the server too, so another browser (nothing in its
-    localStorage) opening that notebook shows it (before: only this browser knew)."""
+    shows a conversation of its own, and the server lists none under it (before: the
+    notebook took the question up as its conversation). Closed again, the bar says no
+    notebook is open and the question is back: header, conversation and the next
+    message agree (before: the closed notebook's conversation stayed under "No notebook
+    open", where the next message went)."""
     lab_page.server.write_notebook("later.ipynb", ["x = 1"])
     lab_page.open()
     open_panel(page)
@@ -486,10 +489,10 @@ def test_a_conversation_taken_up_by_a_notebook_is_its_in_another_browser(
     page.locator(f"{PANEL} .jp-chatkit-notebook-name", has_text="later.ipynb").wait_for(
         state="attached", timeout=60_000
     )
-    # Taken up here: the question is still on screen.
-    page.locator(USER, has_text="a question with no notebook").wait_for()
-    # The server lists it under the notebook (the sidebar tells it after the attach).
-    page.wait_for_function(
+    page.locator(f"{PANEL} .jck-empty").wait_for(state="visible", timeout=30_000)
+    assert page.locator(USER, has_text="a question with no notebook").count() == 0
+    screenshot(page, "notebook-opened")
+    listed = page.evaluate(
         """async () => { const cfg = JSON.parse(document.getElementById(
              'jupyter-config-data').textContent);
            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
@@ -497,21 +500,14 @@ def test_a_conversation_taken_up_by_a_notebook_is_its_in_another_browser(
              headers: {'Content-Type': 'application/json', 'X-XSRFToken': xsrf},
              body: JSON.stringify({type: 'threads.list', params: {limit: 5},
                                    metadata: {notebook: 'later.ipynb'}})});
-           return (await r.json()).data.length === 1; }""",
-        polling=250,
-        timeout=30_000,
+           return (await r.json()).data.length; }"""
     )
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    try:
-        other = context.new_page()
-        elsewhere = LabPage(other, lab_page.server)
-        elsewhere.open("later.ipynb")
-        open_panel(other)
-        other.locator(
-            f"{PANEL} .jck-msg.jck-assistant", has_text="Asked before any notebook."
-        ).wait_for(timeout=30_000)
-    finally:
-        context.close()
+    assert listed == 0
+    # Closed (disposed: closing asks whether to save): no notebook, the question back.
+    page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].forEach(w => w.dispose())")
+    page.locator(f"{PANEL} .jp-chatkit-context.jp-mod-detached").wait_for(timeout=30_000)
+    page.locator(USER, has_text="a question with no notebook").wait_for(timeout=30_000)
+    screenshot(page, "notebook-closed")
 
 
 # -- the chat bundle on a bare page (js/test/page/e2e.ts) ----------------------------------

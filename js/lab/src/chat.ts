@@ -53,6 +53,8 @@ export type ChatFactory = (host: HTMLElement) => SidebarChat;
 /** Options of {@link chatFactory}. */
 export interface ChatFactoryOptions {
   link: NotebookLink;
+  /** Settles once JupyterLab restored its layout: whether a notebook is open then. */
+  restored?: Promise<boolean>;
   /** The send-shortcut setting when the chat is created. */
   sendKey: () => SendKey;
   /** Show a short message in the panel. */
@@ -72,26 +74,6 @@ export interface ChatFactoryOptions {
 export function placeholderFor(key: SendKey): string[] {
   return [`Ask the assistant…  (${sendKeyHint(key)})`, "Ask the assistant…"];
 }
-
-/** The last open thread, per Jupyter server (base URL), in this browser. */
-const lastThread = {
-  key: (): string => `jupyter-chatkit:last-thread:${PageConfig.getBaseUrl()}`,
-  get(): string | null {
-    try {
-      return window.localStorage.getItem(this.key());
-    } catch {
-      return null; // storage disabled
-    }
-  },
-  set(id: string | null): void {
-    try {
-      if (id) window.localStorage.setItem(this.key(), id);
-      else window.localStorage.removeItem(this.key());
-    } catch {
-      // storage disabled: nothing to remember
-    }
-  },
-};
 
 /** A factory creating the chat UI wired to the Jupyter server and the current notebook. */
 export function chatFactory(options: ChatFactoryOptions): ChatFactory {
@@ -142,8 +124,9 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       shortTitle: "Assistant",
       sendKey: options.sendKey(),
       placeholder: placeholderFor,
-      // The attached notebook's own conversation, else the last one open.
-      initialThreadId: link.panel ? threads.get(link.panel.context.path) : lastThread.get(),
+      // The attached notebook's own conversation; with none attached, the last one of no
+      // notebook (a notebook's would take the messages while the bar says none is open).
+      initialThreadId: link.panel ? threads.get(link.panel.context.path) : threads.unattached(),
       offline: options.offline,
       models: options.models,
       onEscape: options.escape,
@@ -169,9 +152,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     const showOpen = (): void => chat.setOpenNotebooks(link.openPaths());
     link.openChanged.connect(showOpen);
     showOpen();
-    // Reopen the same conversation after a reload (threads live on the server, per user).
-    const stopRemember = chat.onThreadChange((id) => lastThread.set(id));
-    const stopFollow = followNotebookThreads(chat, link, threads);
+    const stopFollow = followNotebookThreads(chat, link, threads, options.restored);
     // A turn a `%chat` widget of this page runs in the conversation shown here: follow it
     // live (TURN.WATCH from its start), then show the thread as saved (turnsignal.ts; the
     // widget does the same for the sidebar's turns). Not while this chat answers or
@@ -214,7 +195,6 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         else watched.changed();
       },
       dispose: () => {
-        stopRemember();
         stopFollow();
         stopTurnSignals();
         stopWatchChange();

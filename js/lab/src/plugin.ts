@@ -97,6 +97,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       const { chatFactory } = await import("./chat");
       return chatFactory({
         link,
+        restored: app.restored.then(() => link.openPaths().length > 0),
         sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
         offline: modelInfo.then((info) => !!info?.offline),

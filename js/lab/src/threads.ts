@@ -6,22 +6,51 @@
  * renaming or moving the open notebook keeps the link (here and on the server). A new
  * thread sends its notebook's path with `threads.create` (request metadata), and the
  * history can list one notebook's threads.
+ *
+ * A conversation belongs to the notebook it was started for, or to none. With no
+ * notebook attached (the last one closed, JupyterLab's launcher, Notebook 7's tree,
+ * console or editor pages) the bar says so, and the sidebar shows the last conversation
+ * of no notebook (or a new one): a message sent then goes to no notebook's thread. A
+ * notebook attached later never takes such a conversation over.
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle } from "../../src/index";
-import { NotebookThreadMemory, newestNotebookThread, tellServer } from "../../src/notebookthreads";
+import { memoryKey, NotebookThreadMemory, newestNotebookThread, tellServer } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
 /**
  * Notebook path → its last thread id, kept in localStorage per Jupyter server; the same
- * memory as the `%chat` widget's, so both reopen a notebook's last conversation.
+ * memory as the `%chat` widget's, so both reopen a notebook's last conversation. Also
+ * the last conversation of no notebook (a Notebook 7 tree page and the next one share it).
  */
 export class NotebookThreads extends NotebookThreadMemory {
+  private readonly noNotebookKey: string;
+
   /** The memory of this page's Jupyter server (keyed by its base URL's path). */
   constructor() {
     super(PageConfig.getBaseUrl());
+    this.noNotebookKey = memoryKey(PageConfig.getBaseUrl()).replace("notebook-threads:", "no-notebook-thread:");
+  }
+
+  /** The last conversation shown with no notebook attached, if any. */
+  unattached(): string | null {
+    try {
+      return window.localStorage.getItem(this.noNotebookKey);
+    } catch {
+      return null; // storage disabled
+    }
+  }
+
+  /** Remember `id` as the conversation of no notebook (null forgets it). */
+  setUnattached(id: string | null): void {
+    try {
+      if (id) window.localStorage.setItem(this.noNotebookKey, id);
+      else window.localStorage.removeItem(this.noNotebookKey);
+    } catch {
+      // storage disabled: nothing to remember
+    }
   }
 }
 
@@ -52,21 +81,33 @@ export async function adoptOnServer(chat: Pick<ChatHandle, "session">, threadId:
  * message is readied (it belongs to the conversation it was written in); it happens
  * once that answer ends, answered, failed or stopped.
  */
-export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, threads: NotebookThreads): () => void {
+export function followNotebookThreads(
+  chat: ChatHandle,
+  link: NotebookLink,
+  threads: NotebookThreads,
+  restored?: Promise<boolean>,
+): () => void {
   let panel: NotebookPanel | null = link.panel;
   let path: string | null = panel?.context.path ?? null;
   let pending = false;
 
-  // The conversation shown while no notebook was attached (asked while JupyterLab still
-  // restored the notebook, or before any was open): the next notebook attached adopts it
-  // when that notebook has no conversation of its own, rather than clearing the screen.
-  // One that belongs to another notebook (opened from the history) is that notebook's.
-  let unattached: string | null = null;
-  const adoptable = (): boolean =>
-    !!chat.threadId && chat.threadId === unattached && !chat.session.state.thread?.metadata?.notebook;
+  // A conversation started while JupyterLab still restored its layout (the notebook on
+  // its way) is the restored notebook's: the first one attached takes it. `restored`
+  // says, once the layout is there, whether it holds a notebook; without one, nothing
+  // is taken up (a conversation started on the launcher is of no notebook).
+  let restoring = !!restored;
+  let startedRestoring: string | null = null;
+  void restored?.then((withNotebook) => {
+    restoring = false;
+    if (!withNotebook) startedRestoring = null;
+  });
   const stopRemember = chat.onThreadChange((id) => {
+    // Started: created by the message being answered (busy), not a conversation opened.
+    if (!path && id && restoring && chat.session.busy) startedRestoring = id;
     if (path && id) threads.set(path, id);
-    if (!path) unattached = id;
+    // With no notebook attached, a conversation of no notebook is remembered as such;
+    // one opened from the history that is a notebook's stays that notebook's.
+    if (!path && id && !chat.session.state.thread?.metadata?.notebook) threads.setUnattached(id);
     // A new conversation (the person's choice, in the notebook attached now): a switch
     // deferred behind the answer it cut no longer opens the notebook's remembered one.
     if (!id) pending = false;
@@ -79,20 +120,35 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
       return;
     }
     pending = false;
+    if (!path) {
+      detach();
+      return;
+    }
     const target = threads.get(path);
+    if (target) startedRestoring = null;
     // A conversation still loading (asked for the notebook attached before, or the last
     // one open at start-up) must not land now: it showed over this notebook's, which then
     // remembered it, and the next message went there. Opening the target drops it too.
     if (chat.session.loadingThread && chat.session.loadingThread !== target) chat.session.stopLoading();
     if (!target) {
       // Nothing remembered: the server is asked. Meanwhile the conversation shown is
-      // another notebook's, where a message sent now went (the bar says this one): a new
-      // conversation of this notebook shows until the answer, unless it is to be adopted.
-      if (chat.threadId && !adoptable()) chat.newThread();
-      void fromServer();
+      // another notebook's or none's, where a message sent now went (the bar says this
+      // one): a new conversation of this notebook shows until the answer. One of this
+      // notebook (opened from the history before it was attached) is its own.
+      const own = !!path && chat.session.state.thread?.metadata?.notebook === path;
+      const taken = !!chat.threadId && chat.threadId === startedRestoring && !chat.session.state.thread?.metadata?.notebook;
+      startedRestoring = null;
+      if (chat.threadId && taken) {
+        threads.set(path, chat.threadId);
+        if (threads.unattached() === chat.threadId) threads.setUnattached(null);
+        void adoptOnServer(chat, chat.threadId, path);
+      } else if (chat.threadId && own) threads.set(path, chat.threadId);
+      else {
+        if (chat.threadId) chat.newThread();
+        void fromServer();
+      }
       return;
     }
-    unattached = null;
     if (target !== chat.threadId) {
       const asked = path;
       void chat.openThread(target).catch(() => {
@@ -104,6 +160,24 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
         void fromServer();
       });
     }
+  };
+  // No notebook attached: the bar says so, so the conversation shown is of no notebook
+  // (the last one, else a new one), never the notebook closed or left a moment ago,
+  // where a message sent now went.
+  const detach = (): void => {
+    const keep = threads.unattached();
+    if (chat.session.loadingThread && chat.session.loadingThread !== keep) chat.session.stopLoading();
+    // Shown already, or on its way (the chat's start opens it).
+    if (chat.threadId === keep || (keep && chat.session.loadingThread === keep)) return;
+    if (!keep) {
+      if (chat.threadId) chat.newThread();
+      return;
+    }
+    void chat.openThread(keep).catch(() => {
+      if (path || chat.threadId === keep) return;
+      threads.setUnattached(null);
+      chat.newThread();
+    });
   };
   // Nothing remembered in this browser (a closed notebook renamed, another browser,
   // cleared storage): the server knows the notebook's conversations.
@@ -121,12 +195,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     // even have ended while the server was slow to list): theirs stands.
     if (path !== asked || chat.session.busy || chat.threadId !== shown) return;
     if (newest && newest !== chat.threadId) await chat.openThread(newest).catch(() => chat.newThread());
-    else if (!newest && chat.threadId && adoptable()) {
-      threads.set(asked, chat.threadId);
-      void adoptOnServer(chat, chat.threadId, asked);
-    }
     else if (!newest && chat.threadId) chat.newThread();
-    unattached = null;
   };
   const onChanged = (_: NotebookLink, next: NotebookPanel | null): void => {
     const nextPath = next?.context.path ?? null;
@@ -140,8 +209,7 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
     if (next === panel && nextPath === path) return;
     panel = next;
     path = nextPath;
-    // With no notebook attached, the conversation on screen stays.
-    if (path) switchTo();
+    switchTo();
   };
   // The answer ended, whichever way: answered, failed (an error, the network) or
   // stopped. Only an answered turn calls onAnswer, so the session's busy flag is
@@ -167,6 +235,9 @@ export function followNotebookThreads(chat: ChatHandle, link: NotebookLink, thre
   // A notebook attached before the chat was made (restored with the page) gets no
   // attach event: with nothing remembered in this browser, ask the server now.
   if (path && !threads.get(path)) void fromServer();
+  // None attached: the chat opened the conversation of no notebook (chat.ts), or shows
+  // a new one; a notebook's shown (the chat's own start) gives way to it.
+  else if (!path) detach();
   return () => {
     link.changed.disconnect(onChanged);
     stopRemember();

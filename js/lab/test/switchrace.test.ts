@@ -18,6 +18,7 @@ const stored = new Map<string, string>();
   localStorage: {
     getItem: (k: string) => stored.get(k) ?? null,
     setItem: (k: string, v: string) => void stored.set(k, v),
+    removeItem: (k: string) => void stored.delete(k),
   },
 };
 
@@ -92,19 +93,21 @@ function serverChat(threads: Record<string, string>, hold: Set<string>) {
   return { chat, session, requests, release, messages, held };
 }
 
-/** The sidebar following `chat`, `attached` open at start, `remembered` in this browser. */
-function follow(chat: ChatHandle, remembered: Record<string, string>, attached: string) {
+/** The sidebar following `chat`, `attached` open at start (null: none), `remembered` in
+ * this browser. `attach(null)`: the last notebook closed, or a console or Markdown file
+ * active on a Notebook 7 page of its own. */
+function follow(chat: ChatHandle, remembered: Record<string, string>, attached: string | null, restored?: Promise<boolean>) {
   stored.clear();
   const memory = new NotebookThreads();
   for (const [notebook, id] of Object.entries(remembered)) memory.set(notebook, id);
   const slots: ((link: NotebookLink, panel: unknown) => void)[] = [];
   const link = {
-    panel: { context: { path: attached } },
+    panel: attached ? { context: { path: attached } } : null,
     changed: { connect: (cb: (l: NotebookLink, p: unknown) => void) => void slots.push(cb), disconnect: () => undefined },
   } as unknown as NotebookLink;
-  followNotebookThreads(chat, link, memory);
-  const attach = (path: string): void => {
-    const panel = { context: { path } };
+  followNotebookThreads(chat, link, memory, restored);
+  const attach = (path: string | null): void => {
+    const panel = path ? { context: { path } } : null;
     (link as unknown as { panel: unknown }).panel = panel;
     for (const cb of slots) cb(link, panel);
   };
@@ -180,4 +183,105 @@ test("a message sent right after a switch, while the server is asked for the not
   assert.deepEqual(messages(), [null], "the message went to a.ipynb's conversation");
   assert.equal(memory.get("a.ipynb"), "thr_a");
   assert.notEqual(memory.get("b.ipynb"), "thr_a");
+});
+
+// --- With no notebook attached, no notebook's conversation (LEFT8 items 1 and 2).
+
+test("with no notebook attached, the bar says none and the next message goes to no notebook's conversation", async () => {
+  const { chat, session, messages } = serverChat({ thr_a: "a.ipynb" }, new Set());
+  const { memory, attach } = follow(chat, { "a.ipynb": "thr_a" }, "a.ipynb");
+  await chat.openThread("thr_a");
+  attach(null); // a.ipynb closed: "No notebook open"
+  await settle();
+  assert.equal(session.threadId, null, "a.ipynb's conversation stays under 'No notebook open'");
+  await session.send("what can you do?");
+  await settle();
+  assert.deepEqual(messages(), [null], "the message went to a.ipynb's conversation");
+  assert.equal(memory.get("a.ipynb"), "thr_a");
+  // The conversation of no notebook is that one from now on; a.ipynb gets its own back.
+  assert.equal(memory.unattached(), "thr_new");
+  attach("a.ipynb");
+  await settle();
+  assert.equal(session.threadId, "thr_a");
+  // Closed again: the conversation of no notebook comes back, not a new one each time,
+  // also from a notebook whose conversation is new and empty.
+  attach(null);
+  await settle();
+  assert.equal(session.threadId, "thr_new");
+  attach("b.ipynb");
+  await settle();
+  assert.equal(session.threadId, null);
+  attach(null);
+  await settle();
+  assert.equal(session.threadId, "thr_new");
+});
+
+test("a conversation started with no notebook open is not adopted by the next notebook opened", async () => {
+  const { chat, session, requests, messages } = serverChat({}, new Set());
+  // JupyterLab restored a layout without a notebook (the launcher).
+  const { memory, attach } = follow(chat, {}, null, Promise.resolve(false));
+  await session.send("hello from the launcher");
+  await settle();
+  assert.equal(session.threadId, "thr_new");
+  attach("b.ipynb"); // none of its own, here or on the server
+  await settle();
+  assert.equal(session.threadId, null, "b.ipynb shows the launcher's conversation as its own");
+  assert.equal(memory.get("b.ipynb"), null);
+  assert.ok(!requests.some((r) => r.type === "threads.update"), "the server was told to tie it to b.ipynb");
+  await session.send("and this notebook?");
+  assert.deepEqual(messages(), [null, null], "b.ipynb's first message went to the launcher's conversation");
+});
+
+test("a page with no notebook (Notebook 7's tree) does not keep a notebook's conversation the chat opened", async () => {
+  const { chat, session } = serverChat({ thr_a: "a.ipynb", thr_none: "" }, new Set());
+  stored.clear();
+  // The chat opened a notebook's conversation (a history pick before the reload, an
+  // older page's memory); the sidebar starts with none attached.
+  await chat.openThread("thr_a");
+  const memory = new NotebookThreads();
+  memory.setUnattached("thr_none");
+  const link = { panel: null, changed: { connect: () => undefined, disconnect: () => undefined } } as unknown as NotebookLink;
+  followNotebookThreads(chat, link, memory);
+  await settle();
+  assert.equal(session.threadId, "thr_none");
+});
+
+test("a conversation started while JupyterLab restores a notebook is that notebook's; an older one reopened then is not", async () => {
+  const pendingRestore = () => {
+    let restore = (_: boolean): void => undefined;
+    const restored = new Promise<boolean>((resolve) => {
+      restore = resolve;
+    });
+    return { restored, restore };
+  };
+  // Asked while the layout loads: the restored notebook takes the conversation up.
+  const asked = serverChat({}, new Set());
+  const first = pendingRestore();
+  const { memory, attach } = follow(asked.chat, {}, null, first.restored);
+  await asked.session.send("asked while restoring");
+  await settle();
+  assert.equal(asked.session.threadId, "thr_new");
+  attach("restoring.ipynb");
+  first.restore(true);
+  await settle();
+  assert.equal(asked.session.threadId, "thr_new");
+  assert.equal(memory.get("restoring.ipynb"), "thr_new");
+  const update = asked.requests.find((r) => r.type === "threads.update");
+  assert.deepEqual(update?.metadata, { notebook: "restoring.ipynb" });
+  // Closed: the conversation of no notebook is not the one the notebook took.
+  attach(null);
+  await settle();
+  assert.notEqual(asked.session.threadId, "thr_new");
+
+  // Only reopened then (the chat's start, the last conversation of no notebook): not taken.
+  const reopened = serverChat({ thr_old: "" }, new Set());
+  const second = pendingRestore();
+  const other = follow(reopened.chat, {}, null, second.restored);
+  await reopened.chat.openThread("thr_old");
+  other.attach("restoring.ipynb");
+  second.restore(true);
+  await settle();
+  assert.equal(reopened.session.threadId, null);
+  assert.equal(other.memory.get("restoring.ipynb"), null);
+  assert.ok(!reopened.requests.some((r) => r.type === "threads.update"));
 });

@@ -41,6 +41,7 @@ const stored = new Map<string, string>();
   localStorage: {
     getItem: (k: string) => stored.get(k) ?? null,
     setItem: (k: string, v: string) => void stored.set(k, v),
+    removeItem: (k: string) => void stored.delete(k),
   },
 };
 
@@ -366,24 +367,7 @@ test("a command's message while the chat answers or readies another is said, not
   assert.deepEqual(said, [STILL_PREPARING, STILL_ANSWERING]);
 });
 
-test("a conversation started with no notebook attached is adopted by the next notebook with none of its own; one of another notebook is not", async () => {
-  // Asked while JupyterLab still restored the workspace: the restored notebook keeps it.
-  const started = fakeChat({});
-  const first = follow(started.chat);
-  started.setThread("thr_asked");
-  first.attach("d.ipynb");
-  await settle();
-  assert.equal(started.newThreads(), 0);
-  assert.equal(first.memory.get("d.ipynb"), "thr_asked");
-  // ...on the server too, so another browser lists it under "This notebook" (before:
-  // remembered in this browser only). Its title stays the server's (none read and sent).
-  await settle();
-  const update = started.sent.find((r) => r.type === "threads.update");
-  assert.ok(update, "the server is told");
-  assert.deepEqual(update.params, { thread_id: "thr_asked", title: "" });
-  assert.ok(!started.sent.some((r) => r.type === "threads.get_by_id"));
-  assert.deepEqual(update.metadata, { notebook: "d.ipynb" });
-
+test("a conversation of another notebook opened from the history with nothing attached stays that notebook's; one of the notebook attached is its own", async () => {
   // Opened from the history (notebook c's) with nothing attached: d gets its own.
   const opened = fakeChat({});
   const second = follow(opened.chat);
@@ -393,7 +377,14 @@ test("a conversation started with no notebook attached is adopted by the next no
   await settle();
   assert.equal(opened.newThreads(), 1);
   assert.equal(second.memory.get("d.ipynb"), null);
+  assert.equal(second.memory.unattached(), null);
   assert.deepEqual(opened.sent, []);
+  // c's own conversation, opened before c was attached, is c's: kept and remembered.
+  opened.setThread("thr_of_c");
+  second.attach("c.ipynb");
+  await settle();
+  assert.equal(opened.newThreads(), 1);
+  assert.equal(second.memory.get("c.ipynb"), "thr_of_c");
 });
 
 test("a notebook switch deferred while an answer runs is dropped when the person starts a new conversation", async () => {
