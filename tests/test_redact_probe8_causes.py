@@ -10,6 +10,13 @@ js/lab/test/probe8causes.test.ts too):
   template's variable as a URL's password, field names after a secret's name in a pair
   (``__slots__``, ``dict_keys``), YAML tags naming where a secret is kept, another
   language's name about a password (``Passwort-Länge``).
+
+Probe 9's causes (tests/fixtures/probe9_texts.json) are cases of the same file (ids
+``p9-``): a Netscape cookies.txt jar and a login written as ``user / password`` hidden;
+schema listings of secret-named columns (``df.dtypes``, ``df.info()``, Spark's
+``printSchema``, a JSON schema's field), names about a secret's age or rotation, a
+cookie holding a word, a mapping's key as a subscript (``env['API_PASS']``), a shell
+variable piped to ``--password-stdin`` and ``authorization_response`` shown unchanged.
 """
 
 from __future__ import annotations

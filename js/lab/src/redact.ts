@@ -329,6 +329,8 @@ export class Redactor extends CallRedaction {
         // `{'credentials': {'user': 'ada', 'password': 'x'}}`: a record's keys name its
         // values (or its users); only a credential-shaped key hides. Not under other names:
         // `passwords = {'hunter2': 'ada'}`'s keys are the secrets.
+        // `"password": {"type": "string", "minLength": 12}`: a JSON schema's field.
+        if (bracket === "{" && /(['"])type\1[ \t]*:/.test(body)) return `${name}${sep}${bracket}${this.schemaLiterals(body)}`;
         const keyed = bracket === "{" && USER_FIRST.test(normalizeName(last));
         return `${name}${sep}${bracket}${this.literals(body, namesWords(last), keyed)}`;
       });
@@ -422,7 +424,8 @@ export class Redactor extends CallRedaction {
       if (rule.password && !looksLikePassword(secret)) return whole;
       if (rule.userPassword && !looksLikeUserPassword(secret)) return whole;
       if (rule.pairPassword && !looksLikePairPassword(secret)) return whole;
-      if (PLACEHOLDER_VALUE.test(secret)) return whole;
+      // `echo "$CR_PAT" | docker login --password-stdin`: a reference to one.
+      if (PLACEHOLDER_VALUE.test(secret) || TEMPLATE_VALUE.test(secret)) return whole;
       const at = whole.lastIndexOf(secret);
       if (rule.random) {
         const all = args[args.length - 1] as string;

@@ -41,6 +41,17 @@ const NAME_LIKE = new RegExp(RULES.nameLikeValue);
 const FIELD_NAME = new RegExp(RULES.fieldNameValue);
 // After a literal naming a secret, a numpy dtype is that field's type (`[('password', 'U40')]`).
 const DTYPE = new RegExp(RULES.dtypeValue);
+const SCHEMA_KEYWORDS = new Set<string>(RULES.schemaKeywords);
+// `"type": "string"`, `"format": "date-time"`, `"title": "Api Key"`: a JSON schema
+// keyword's words (letters, blanks and hyphens).
+const SCHEMA_WORD_KEY = /(['"])(?:type|format|title|description)\1[ \t]*:[ \t]*$/;
+const SCHEMA_WORD = /^[A-Za-z][A-Za-z -]{0,100}$/;
+
+/** True for a literal that indexes a mapping (`os.environ['PASS']`, `cfg["pw"]`): a key's
+ * name, not a value (containers.py's _subscript). */
+function subscript(text: string, at: number, length: number): boolean {
+  return at >= 2 && text[at - 1] === "[" && /[A-Za-z0-9_)\]]/.test(text[at - 2]) && text[at + length] === "]";
+}
 
 /** A string naming a secret as a list item or argument: `"password"`, `"--token"`. */
 const ASSIGNED_ITEM = new RegExp(RULES.assignedItem);
@@ -201,10 +212,25 @@ export class CallRedaction extends LooseRedaction {
    * like a credential). */
   protected literals(body: string, words = false, keyed = false): string {
     return body.replace(STRING_LITERAL, (literal, quote: string, secret: string, at: number) => {
-      if (!secret || secret.includes(RULES.placeholderOpen)) return literal;
+      if (!secret || secret.includes(RULES.placeholderOpen) || subscript(body, at, literal.length)) return literal;
       if (words && !CREDENTIAL_VALUE.test(secret)) return literal;
       if (keyed && /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40)) && !CREDENTIAL_VALUE.test(secret))
         return literal;
+      this.count += 1;
+      return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
+    });
+  }
+
+  /** The literals of a JSON schema's field under a secret's name (`{"type": "string",
+   * "minLength": 12}`): its keywords and a type's or format's word stay, any other hides. */
+  protected schemaLiterals(body: string): string {
+    return body.replace(STRING_LITERAL, (literal, quote: string, secret: string, at: number) => {
+      if (!secret || secret.includes(RULES.placeholderOpen) || subscript(body, at, literal.length)) return literal;
+      const key = /^[ \t]*:/.test(body.slice(at + literal.length, at + literal.length + 40));
+      const keep = key
+        ? SCHEMA_KEYWORDS.has(secret)
+        : SCHEMA_WORD_KEY.test(body.slice(Math.max(0, at - 40), at)) && SCHEMA_WORD.test(secret);
+      if (keep) return literal;
       this.count += 1;
       return `${quote}${marker(`str, ${chars(secret)} chars`)}${quote}`;
     });

@@ -4,12 +4,18 @@ export const RULES = {
   "secretNamePattern": "(?:^|_)(?:passwords?|passwd|pwd|passphrase|secrets?|token|auth|authorization|credentials?|creds?|dsn|cookies?|session|session_?id|bearer|otp|totp|hotp|pw|(?:db|root|admin|pg|my|sql|mysql|ftp|smtp|mail|ldap|redis|sa|sys|app|svc|master|super|su|web|wifi|vpn|ssh|sudo|login|user|usr|proxy|keystore|truststore)(?:pass|pw)|pa?s{1,2}w(?:o?r?d)?|pwo?r?d|(?:api|private|access|secret|signing|encryption|client)_?keys?|appid|client_?secret|conn(?:ection)?_?str(?:ing)?|psk|pre_?shared_?key|sshpass|security(?:_question)?_?answers?)(?:_|$)|(?:^|_)pass$|(?:^|_)[a-z0-9]*(?:password|passwd|passphrase|secret|token|apikey|credentials?)(?:_|$)|(?:^|_)(?:github|gitlab|gh|gl|ado|azure|devops|bitbucket|hf|git)(?:_[a-z0-9]{1,12}){0,2}_?pat(?:_|$)",
   "nameNumber": "(?<=[A-Za-z])_?[0-9]{1,4}$",
   "secretNameQualifiers": [
+    "age",
     "agent",
     "algorithm",
+    "at",
     "backend",
+    "changed",
     "configured",
+    "consent",
     "count",
     "counter",
+    "created",
+    "date",
     "days",
     "delimiter",
     "dim",
@@ -67,6 +73,8 @@ export const RULES = {
     "ratio",
     "regex",
     "required",
+    "response",
+    "rotation",
     "santa",
     "sauce",
     "scheme",
@@ -85,6 +93,7 @@ export const RULES = {
     "timeout",
     "ttl",
     "type",
+    "updated",
     "uri",
     "url",
     "user",
@@ -129,6 +138,36 @@ export const RULES = {
     "special",
     "target",
     "text"
+  ],
+  "schemaKeywords": [
+    "$ref",
+    "additionalProperties",
+    "allOf",
+    "anyOf",
+    "const",
+    "contentEncoding",
+    "contentMediaType",
+    "default",
+    "deprecated",
+    "description",
+    "enum",
+    "example",
+    "examples",
+    "format",
+    "items",
+    "maxLength",
+    "maximum",
+    "minLength",
+    "minimum",
+    "nullable",
+    "oneOf",
+    "pattern",
+    "properties",
+    "readOnly",
+    "required",
+    "title",
+    "type",
+    "writeOnly"
   ],
   "valueRules": [
     {
@@ -803,7 +842,7 @@ export const RULES = {
       "triggers": [
         "cookie"
       ],
-      "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)((?=[^\\n'\\\"«]{0,200}=)(?![^\\n'\\\"«]{0,200}[{$])[^\\n'\\\"«]{6,})",
+      "pattern": "(\\b(?:set-)?cookie['\\\"]?[ \\t]*:[ \\t]*['\\\"]?)(?![ \\t]*['\\\"]?[A-Za-z0-9_.-]{1,60}=[a-z]{1,16}(?:[ \\t]*;[ \\t]*(?:path|domain|expires|max-age|samesite|secure|httponly|priority|partitioned)\\b[^;\\n'\\\"]{0,100})*[ \\t]*;?[ \\t]*(?:[\\n'\\\"]|$))((?=[^\\n'\\\"«]{0,200}=)(?![^\\n'\\\"«]{0,200}[{$])[^\\n'\\\"«]{6,})",
       "group": 2,
       "flags": "i"
     },
@@ -840,6 +879,16 @@ export const RULES = {
         "<cookie "
       ],
       "pattern": "(<Cookie [^\\s=<>]{1,200}=)([^\\s<>«]{1,4000})(?= for [^\\s<>]{0,300}[ \\t]?/?>)",
+      "group": 2,
+      "flags": ""
+    },
+    {
+      "kind": "cookie",
+      "triggers": [
+        "\ttrue\t",
+        "\tfalse\t"
+      ],
+      "pattern": "((?:^|(?<=\\n))(?:#HttpOnly_)?[A-Za-z0-9._-]{1,253}\\t(?:TRUE|FALSE)\\t/[^\\t\\n]{0,1000}\\t(?:TRUE|FALSE)\\t-?[0-9]{1,20}\\t[^\\t\\n]{1,500}\\t)([^\\t\\n«]{4,4000})",
       "group": 2,
       "flags": ""
     },
@@ -1225,9 +1274,10 @@ export const RULES = {
         "pass",
         "secret",
         "token",
-        "cred"
+        "cred",
+        "login"
       ],
-      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds|credentials?)\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])(?<!\\bthe[ \\t])(?<!\\ba[ \\t])(?<!\\ban[ \\t])(?<!\\bon[ \\t])(?<!\\bin[ \\t])(?<!\\bat[ \\t])(?<!\\bthis[ \\t])(?<!\\bthat[ \\t])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds|credentials?|logins?(?![/?=&.#_-]))\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|page|form|screen|button|flow|attempts?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])(?<!\\bthe[ \\t])(?<!\\ba[ \\t])(?<!\\ban[ \\t])(?<!\\bon[ \\t])(?<!\\bin[ \\t])(?<!\\bat[ \\t])(?<!\\bthis[ \\t])(?<!\\bthat[ \\t])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
@@ -2466,6 +2516,8 @@ export const RULES = {
     }
   ],
   "valueTriggers": [
+    "\tfalse\t",
+    "\ttrue\t",
     " or ",
     "!=",
     "\" \"",
@@ -3030,7 +3082,8 @@ export const RULES = {
   "fstringRun": "[A-Za-z0-9!#$%^&*+=~_-]{6,}",
   "hashContext": "\\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum|blake2[bs]?|crc32|etag|fingerprint|cache[ _-]?keys?)\\b(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\\s\\S])*$",
   "hexDigest": "^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$",
-  "placeholderValue": "^(?:</?[A-Za-z_.-]{1,60}>|<\\|[A-Za-z_.-]{1,60}\\|>|\\[[A-Za-z_.-]{1,60}\\]|\\([A-Za-z_.-]{1,60}\\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}x{8,}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:\\*{3,}|\\.{3}|…)[A-Za-z0-9]{1,6}|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>)[,;).]?$",
+  "placeholderValue": "^(?:</?[A-Za-z_.-]{1,60}>|<\\|[A-Za-z_.-]{1,60}\\|>|\\[[A-Za-z_.-]{1,60}\\]|\\([A-Za-z_.-]{1,60}\\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*{3,}|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}x{8,}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:\\*{3,}|\\.{3}|…)[A-Za-z0-9]{1,6}|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>|(?:object|string|boolean|category|u?int(?:8|16|32|64)|float(?:16|32|64)|long|double|integer|timestamp|binary|(?:datetime|timedelta)64\\[[a-z]{1,2}(?:,[ \\t]*[A-Za-z_/+-]{1,40})?\\]))[,;).]?$",
+  "schemaCells": "^(?:[0-9]+[ \\t]+non-null[ \\t]+)?(?:object|string|boolean|category|u?int(?:8|16|32|64)|float(?:16|32|64)|long|double|integer|timestamp|binary|(?:datetime|timedelta)64\\[[a-z]{1,2}(?:,[ \\t]*[A-Za-z_/+-]{1,40})?\\])[ \\t]*$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
   "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}|^your[ \\t]+[A-Za-z][a-z]{1,30}(?:[ \\t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",

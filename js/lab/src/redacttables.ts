@@ -87,6 +87,8 @@ const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
+// `password  1000 non-null  object`, `password  object`: a schema's row (df.info(), df.dtypes).
+const SCHEMA_CELLS = new RegExp(RULES.schemaCells, "i");
 const ROW_NUMBER = new RegExp(RULES.rowNumber);
 const INDEX_NAME_LINE = new RegExp(RULES.indexNameLine);
 const LABELLED_ROW = new RegExp(RULES.labelledRow);
@@ -279,7 +281,7 @@ export class TableRedaction {
     // `1    db_password    x`: a frame of names and values printed with its row numbers.
     const head = ROW_NUMBER.exec(line)?.[0] ?? "";
     const found = ALIGNED_KEY_VALUE.exec(line.slice(head.length));
-    if (!found) return null;
+    if (!found || SCHEMA_CELLS.test(found[3])) return null;
     // Under a key-ish name (`tok    str    x`, a `%whos` row): random-looking values only.
     const secret = isSecretName(found[1]);
     if (!secret && !isKeyishName(found[1])) return null;
@@ -489,6 +491,8 @@ export class TableRedaction {
     const tokens = [...line.matchAll(/\S+/g)];
     // Python's `pass` statement: the code below it is no column (tables.py).
     if (tokens.length === 1 && tokens[0][0] === "pass") return null;
+    // `password    object`: a column and its type (`df.dtypes`).
+    if (tokens.length === 2 && SCHEMA_CELLS.test(tokens[1][0])) return null;
     // A sentence (three words apart by one blank: a frame's names stand 2+ apart), a
     // comment: no frame's header; `,` (above): code's arguments.
     if (/[;.]$/.test(line.trimEnd()) || line.trimStart().startsWith("#") || /\S \S+ \S/.test(line)) return null;

@@ -25,6 +25,14 @@ _CONTINUED = lazy_compile(rules.CONTINUED_STRING)
 
 # After a dict's key: its colon.
 _KEY_FOLLOWS = lazy_compile(r"[ \t]*:")
+# A mapping saying what type its field is: a JSON schema's (rules.SCHEMA_KEYWORDS).
+_SCHEMA_TYPE = lazy_compile(r"(['\"])type\1[ \t]*:")
+_SCHEMA_KEYWORDS = frozenset(rules.SCHEMA_KEYWORDS)
+# ``"type": "string"``, ``"format": "date-time"``, ``"title": "Api Key"``: a keyword's
+# words (letters, blanks and hyphens).
+_SCHEMA_WORD_KEY = lazy_compile(r"(['\"])(?:type|format|title|description)\1[ \t]*:[ \t]*\Z")
+_SUBSCRIPTED = lazy_compile(r"[A-Za-z0-9_)\]]")
+_SCHEMA_WORD = lazy_compile(r"^[A-Za-z][A-Za-z -]{0,100}$")
 # Tuples under these names are (user, password) pairs: ``auth = ("ada", "pw")``.
 USER_FIRST = lazy_compile(r"(?:^|_)(?:auth|creds|credentials|login)$")
 # A pair inside a container (``[("ada", "pw")]``: 1 opener, 2 content, 3 closer), or a
@@ -35,6 +43,18 @@ _INNER_PAIR = lazy_compile(
     r"|(['\"])((?:(?!\4)[^\\\n]|\\.){0,2000})\4"
 )
 _FIRST_FIELD = lazy_compile(rules.FIRST_FIELD)
+
+
+def _subscript(match: re.Match[str]) -> bool:
+    """True for a literal that indexes a mapping (``os.environ['PASS']``, ``cfg["pw"]``):
+    a key's name, not a value."""
+    text, start = match.string, match.start()
+    return (
+        start >= 2
+        and text[start - 1] == "["
+        and _SUBSCRIPTED.match(text[start - 2]) is not None
+        and text.startswith("]", match.end())
+    )
 
 
 def _user_and_rest(body: str) -> tuple[str, str]:
@@ -66,6 +86,10 @@ class ContainerRedaction:
             return f"{name}{sep}{bracket}{head}{STRING_LITERAL.sub(self._replace_literal, rest)}"
         # ``{"token": ["the", "of"]}``: a text's words; only a credential-shaped one hides.
         replace = self._replace_word if names_words(last) else self._replace_literal
+        if bracket == "{" and _SCHEMA_TYPE.search(body) is not None:
+            # ``"password": {"type": "string", "minLength": 12}``: a JSON schema's field;
+            # its keywords and a type's name stay, any other literal (a default) hides.
+            return f"{name}{sep}{bracket}{STRING_LITERAL.sub(self._schema_literal, body)}"
         if bracket == "{" and user_first:
             # ``{'credentials': {'user': 'ada', 'password': 'x'}}``: a record's keys name
             # its values (or its users); only a credential-shaped key hides. Not under
@@ -82,6 +106,17 @@ class ContainerRedaction:
             return match.group(0)
         return replace(match)
 
+    def _schema_literal(self, match: re.Match[str]) -> str:
+        if _KEY_FOLLOWS.match(match.string, match.end()):
+            keep = match.group(2) in _SCHEMA_KEYWORDS
+        else:
+            before = match.string[max(0, match.start() - 40) : match.start()]
+            keep = (
+                _SCHEMA_WORD_KEY.search(before) is not None
+                and _SCHEMA_WORD.match(match.group(2)) is not None
+            )
+        return match.group(0) if keep else self._replace_literal(match)
+
     def _replace_inner_pair(self, match: re.Match[str]) -> str:
         if match.group(4):
             return STRING_LITERAL.sub(self._replace_literal, match.group(0))
@@ -96,7 +131,7 @@ class ContainerRedaction:
 
     def _replace_literal(self, match: re.Match[str]) -> str:
         quote, secret = match.group(1, 2)
-        if not secret or rules.PLACEHOLDER_OPEN in secret:
+        if not secret or rules.PLACEHOLDER_OPEN in secret or _subscript(match):
             return match.group(0)
         self.count += 1
         return f"{quote}{marker(f'str, {len(secret):,} chars')}{quote}"

@@ -321,13 +321,15 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # line, ``In [3]: password`` then ``Out[3]: '…'``). Identifiers (``_``) and code
         # (``App2Db(``, ``App2Db.x``) stay. Bounded: 60 characters on the line, or the
         # rest of it and 24 on the next.
-        # Also after ``creds`` / ``credentials`` (``creds are ada / Hunt3rXy9``).
-        "triggers": ["pass", "secret", "token", "cred"],
+        # Also after ``creds`` / ``credentials`` (``creds are ada / Hunt3rXy9``) and a
+        # login written out (``# prod db login: admin / Hunt3rXy9``).
+        "triggers": ["pass", "secret", "token", "cred", "login"],
         # A word about the secret after it (``password policy``, ``token endpoint``,
         # ``secret management``) makes the prose about secrets, not one.
         "pattern": r"(\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds"
-        r"|credentials?)\b"
-        r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|requirements?|length|strength|management"
+        r"|credentials?|logins?(?![/?=&.#_-]))\b"
+        r"(?![ \t_-]+(?:polic(?:y|ies)|reset|rules?|page|form|screen|button|flow|attempts?"
+        r"|requirements?|length|strength|management"
         r"|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field"
         r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget"
         # NLP's tokens (``token classification``, ``token-level F1``, ``token ids``).

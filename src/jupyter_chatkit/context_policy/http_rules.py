@@ -56,8 +56,14 @@ COOKIE_RULES: list[dict[str, Any]] = [
         "triggers": ["cookie"],
         # ``Cookie: sessionid=...; csrftoken=...``: every value of the header.
         # Cookies are name=value pairs: ``cookie: Cookie`` (a type annotation) and a
-        # template (``cookie: cookie={c}``) stay.
+        # template (``cookie: cookie={c}``) stay. So does one cookie whose value is a
+        # word, with only attributes after it (``Set-Cookie: cookie_consent=accepted;
+        # Path=/``, ``theme=dark``): a setting, never a session's random value.
         "pattern": r"(\b(?:set-)?cookie['\"]?[ \t]*:[ \t]*['\"]?)"
+        r"(?![ \t]*['\"]?[A-Za-z0-9_.-]{1,60}=[a-z]{1,16}"
+        r"(?:[ \t]*;[ \t]*(?:path|domain|expires|max-age|samesite|secure|httponly|priority"
+        r"|partitioned)\b[^;\n'\"]{0,100})*[ \t]*;?[ \t]*"
+        r"(?:[\n'\"]|$))"
         r"((?=[^\n'\"«]{0,200}=)(?![^\n'\"«]{0,200}[{$])[^\n'\"«]{6,})",
         "group": 2,
         "flags": "i",
@@ -103,6 +109,17 @@ COOKIE_RULES: list[dict[str, Any]] = [
         # a signed session all the same.
         "triggers": ["<cookie "],
         "pattern": r"(<Cookie [^\s=<>]{1,200}=)([^\s<>«]{1,4000})(?= for [^\s<>]{0,300}[ \t]?/?>)",
+        "group": 2,
+        "flags": "",
+    },
+    {
+        "kind": "cookie",
+        # A Netscape cookies.txt line (``yt-dlp --cookies``, a browser's export, curl's
+        # cookie jar): domain, flag, path, secure, expiry, name, then the value, apart by
+        # tabs. Every value: the file is a browser's logins.
+        "triggers": ["\ttrue\t", "\tfalse\t"],
+        "pattern": r"((?:^|(?<=\n))(?:#HttpOnly_)?[A-Za-z0-9._-]{1,253}\t(?:TRUE|FALSE)\t"
+        r"/[^\t\n]{0,1000}\t(?:TRUE|FALSE)\t-?[0-9]{1,20}\t[^\t\n]{1,500}\t)([^\t\n«]{4,4000})",
         "group": 2,
         "flags": "",
     },

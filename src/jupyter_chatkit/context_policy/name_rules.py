@@ -115,12 +115,24 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         # Metrics about passwords and tokens in an analysis (``password_reset_rate``,
         # ``password_strength``, ``token_ratio``): numbers and labels, not credentials.
         "pct",
+        # When a secret was made, changed or rotated, and how old it is
+        # (``password_changed_at``, ``token_created``, ``PASSWORD_AGE``,
+        # ``SECRET_KEY_ROTATION``): dates and periods, not the secret.
+        "age",
+        "at",
+        "changed",
+        "created",
+        "date",
+        "rotation",
+        "updated",
         # ``api_key_present``, ``token_missing``: whether one is there, a flag.
         "present",
         "exists",
         "missing",
         "provided",
         "configured",
+        # ``cookie_consent``: whether a user agreed to cookies, a setting.
+        "consent",
         "status",
         "percent",
         "rate",
@@ -130,6 +142,9 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "strength",
         "regex",
         "required",
+        # ``authorization_response``, ``token_response``: a server's answer (its secrets
+        # named by their own keys inside), not a credential.
+        "response",
         # ``secret_santa``, ``secret_sauce``, ``secret_garden``: things, not credentials.
         "santa",
         "sauce",

@@ -396,6 +396,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             or (rule.user_password and not looks_like_user_password(secret))
             or (rule.pair_password and not looks_like_pair_password(secret))
             or PLACEHOLDER_VALUE.match(secret)
+            or _TEMPLATE_VALUE.match(secret)
             or (
                 rule.random
                 and _is_digest(

@@ -57,6 +57,7 @@ from .shape_rules import (
     PROSE_ROW,
     PROSE_VALUE,
     PROSE_WORD,
+    SCHEMA_CELLS,
     SHORT_NAME_VALUE,
     TEMPLATE_VALUE,
     TYPE_VALUE,
@@ -84,7 +85,13 @@ from .table_rules import (
     YAML_BLOCK_KEY,
 )
 from .value_rules import VALUE_RULES
-from .word_lists import ENV_ALLOW_NAMES, ENV_ALLOW_PREFIXES, HTML_ENTITIES, TOKEN_TEXT_WORDS
+from .word_lists import (
+    ENV_ALLOW_NAMES,
+    ENV_ALLOW_PREFIXES,
+    HTML_ENTITIES,
+    SCHEMA_KEYWORDS,
+    TOKEN_TEXT_WORDS,
+)
 
 # A name's letters (foreign_rules.NAME_LETTERS), short for the patterns below.
 _L = NAME_LETTERS
@@ -487,6 +494,7 @@ def rules_dict() -> dict[str, Any]:
         "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
         "tokenQualifiers": TOKEN_QUALIFIERS,
         "tokenTextWords": TOKEN_TEXT_WORDS,
+        "schemaKeywords": SCHEMA_KEYWORDS,
         "valueRules": VALUE_RULES,
         "valueTriggers": VALUE_TRIGGERS,
         "quotedAssignment": QUOTED_ASSIGNMENT,
@@ -518,6 +526,7 @@ def rules_dict() -> dict[str, Any]:
         "hashContext": HASH_CONTEXT,
         "hexDigest": HEX_DIGEST,
         "placeholderValue": PLACEHOLDER_VALUE,
+        "schemaCells": SCHEMA_CELLS,
         "proseValue": PROSE_VALUE,
         "proseRow": PROSE_ROW,
         "proseWord": PROSE_WORD,

@@ -20,6 +20,16 @@ HEX_DIGEST = (
     r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
     r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
 )
+# A column's type as pandas, Arrow and Spark name it (``object``, ``Int64``,
+# ``datetime64[ns, UTC]``, ``string``, ``long``), read case-blind.
+TYPE_NAME = (
+    r"(?:object|string|boolean|category|u?int(?:8|16|32|64)|float(?:16|32|64)|long|double"
+    r"|integer|timestamp|binary"
+    r"|(?:datetime|timedelta)64\[[a-z]{1,2}(?:,[ \t]*[A-Za-z_/+-]{1,40})?\])"
+)
+# What ``df.info()`` prints after a column's name (``1000 non-null   object``), or a
+# schema's type alone (``df.dtypes``): the column's count and type, never its values.
+SCHEMA_CELLS = rf"^(?:[0-9]+[ \t]+non-null[ \t]+)?{TYPE_NAME}[ \t]*$"
 # Placeholders where a value goes (``--token <TOKEN>``, ``your-api-key``, ``xxxx``), and
 # query and format parameters (``password = %s``, ``:pw``, ``$1``, ``%(pw)s``). A word in
 # brackets is one when it has no digit (``<Hunt3rXy9>`` is a password in brackets), in
@@ -44,6 +54,10 @@ PLACEHOLDER_VALUE = (
     # How the kernel names a value it does not show (``<class str>``, an annotation's
     # ``<typing._UnionGenericAlias object>``): a type, not a secret.
     r"|<(?:class[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]+object)>"
+    # A column's type where a schema lists a secret-named column (``df.dtypes``' and
+    # ``df.info()``'s ``password  object``, Spark's ``|-- password: string``, a JSON
+    # schema's ``"type": "string"``): its type, not its value.
+    rf"|{TYPE_NAME}"
     r")[,;).]?$"
 )
 # A quoted value that only refers to a secret kept elsewhere: a Jinja/Ansible or GitHub

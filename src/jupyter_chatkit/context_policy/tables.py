@@ -52,6 +52,7 @@ _YAML_BLOCK_KEY = lazy_compile(rules.YAML_BLOCK_KEY)
 _BARE_ALIGNED_HEADER = lazy_compile(rules.BARE_ALIGNED_HEADER)
 _ALIGNED_KEY_VALUE = lazy_compile(rules.ALIGNED_KEY_VALUE)
 _ROW_NUMBER = lazy_compile(rules.ROW_NUMBER)
+_SCHEMA_CELLS = lazy_compile(rules.SCHEMA_CELLS, re.IGNORECASE)
 _INDEX_NAME_LINE = lazy_compile(rules.INDEX_NAME_LINE)
 _LABELLED_ROW = lazy_compile(rules.LABELLED_ROW)
 _PROSE_KEY = lazy_compile(rules.PROSE_KEY, re.IGNORECASE)
@@ -222,8 +223,8 @@ class TableRedaction:
         number = _ROW_NUMBER.match(line)
         head = number.group(0) if number else ""
         found = _ALIGNED_KEY_VALUE.match(line[len(head) :])
-        if found is None:
-            return None
+        if found is None or _SCHEMA_CELLS.match(found.group(3)) is not None:
+            return None  # ``password  1000 non-null  object``: a schema's row (df.info())
         # Under a key-ish name (``tok    str    x``, a ``%whos`` row): random values only.
         secret = is_secret_name(found.group(1))
         if not secret and not is_keyish_name(found.group(1)):
@@ -459,6 +460,8 @@ class TableRedaction:
         tokens = list(_ALIGNED_TOKEN.finditer(line))
         if len(tokens) == 1 and tokens[0].group(0) == "pass":
             return None  # Python's ``pass`` statement: the code below it is no column
+        if len(tokens) == 2 and _SCHEMA_CELLS.match(tokens[1].group(0)) is not None:
+            return None  # ``password    object``: a column and its type (``df.dtypes``)
         # A sentence (3 words one blank apart: a frame's names stand 2+ apart), a comment.
         if line.rstrip()[-1:] in ";." or line.lstrip()[:1] == "#" or _SENTENCE_RUN.search(line):
             return None

@@ -56,3 +56,39 @@ HTML_ENTITIES: dict[str, str] = {
     "quest": "?", "commat": "@", "ast": "*", "midast": "*", "plus": "+", "lowbar": "_",
     "hyphen": "-", "dash": "-", "vert": "|", "verbar": "|", "Tab": "\t", "NewLine": "\n",
 }  # fmt: skip
+
+# JSON Schema's and OpenAPI's keywords (``model_json_schema()``, an API's spec): in a
+# mapping under a secret's name that says its ``"type"``, they describe the secret's
+# field (``{"password": {"type": "string", "minLength": 12}}``), never hold it.
+SCHEMA_KEYWORDS: list[str] = sorted(
+    {
+        "$ref",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "contentEncoding",
+        "contentMediaType",
+        "const",
+        "default",
+        "deprecated",
+        "description",
+        "enum",
+        "example",
+        "examples",
+        "format",
+        "items",
+        "maxLength",
+        "maximum",
+        "minLength",
+        "minimum",
+        "nullable",
+        "oneOf",
+        "pattern",
+        "properties",
+        "readOnly",
+        "required",
+        "title",
+        "type",
+        "writeOnly",
+    }
+)
