@@ -92,3 +92,19 @@ test("another thread shows its own notices; back to the first, its notice shows 
   assert.deepEqual(told(session), []);
   assert.equal(session.threadId, null);
 });
+
+test("a turn followed again (its watch broke, the thread still answering) says its notice once", async () => {
+  // TURN.WATCH replays a running turn from its start, notice included: the notice kept at
+  // the reload must not show twice (nor a switch back while the turn runs).
+  const transport = scriptedTransport({
+    "threads.get_by_id": [stored(true), stored(true), stored()],
+    "turn.watch": [{ sse: sse(userMessage("msg_1"), notice) }, { sse: sse(userMessage("msg_1"), notice, answer) }],
+  });
+  const session = new ChatSession({ transport });
+  await session.openThread(TID);
+  assert.deepEqual(
+    transport.sent.map((r) => r.type),
+    ["threads.get_by_id", "turn.watch", "threads.get_by_id", "turn.watch", "threads.get_by_id"],
+  );
+  assert.deepEqual(told(session), [CUT]);
+});

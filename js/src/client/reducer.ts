@@ -113,6 +113,9 @@ export function applyEvent(state: ThreadState, event: ThreadStreamEvent): Thread
     case "progress_update":
       return { ...state, progress: { text: event.text, icon: event.icon } };
     case "notice":
+      // Said once: TURN.WATCH replays a running turn's notices from its start, over those
+      // the thread kept (ThreadSession.keepNotices) or a broken watch already showed.
+      if (state.notices.some((n) => n.level === event.level && n.title === event.title && n.message === event.message)) return state;
       return { ...state, notices: [...state.notices, event] };
     case "error":
       return { ...state, error: { ...event, message: errorEventMessage(event) }, progress: null };
