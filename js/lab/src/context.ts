@@ -11,13 +11,14 @@ import type { Cell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle, ContextRef, MessagePart } from "../../src/index";
-import { activeCell, clip, selectedText, stripAnsi } from "./cells";
+import { activeCell, selectedText, stripAnsi } from "./cells";
 import { watchCells } from "./cellwatch";
 import { contextCell } from "./chatcell";
 import { withCellLines } from "./errortext";
 import type { NotebookLink } from "./link";
 import { isPrivate } from "./privatecells";
 import { policyResult, redactText } from "./redact";
+import { clip } from "./traceback";
 
 /** The longest exception message shown in a bubble (the whole one goes as context). */
 const MAX_BUBBLE_ERROR = 120;

@@ -13,7 +13,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
-import { boundedOutput, clip, type OutputText, outputText } from "./cells";
+import { boundedOutput, type OutputText, outputText } from "./cells";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
@@ -24,6 +24,7 @@ import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells
 import { errorOutputs } from "./prompts";
 import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
 import { mergedStreams, multilineText } from "./streams";
+import { clip } from "./traceback";
 
 /** The most of a text file the model reads with a mention. */
 export const MAX_FILE_TEXT = 8000;

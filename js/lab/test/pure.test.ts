@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clip, fence, nearestIndices, outputText, stripAnsi, withoutBase64 } from "../src/cells";
+import { nearestIndices, outputText, stripAnsi } from "../src/cells";
+import { clip, fence, withoutBase64 } from "../src/traceback";
 import { MESSAGES, readReply, toolExpression } from "../src/kernel";
 import { parsePyStringRepr, pyString } from "../src/pyrepr";
 

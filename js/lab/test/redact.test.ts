@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { outputText, reduceTraceback } from "../src/cells";
+import { outputText } from "../src/cells";
+import { reduceTraceback } from "../src/traceback";
 import { readReply } from "../src/kernel";
 import { MAX_RESULT_CHARS, Redactor, isSecretName, policyResult, redactText } from "../src/redact";
 
