@@ -50,3 +50,28 @@ def test_a_launcher_gone_before_its_pid_leaves_the_forking_process_serving() -> 
         for fd in (stdin_r, stdin_w, stdout_r, stdout_w):
             if fd >= 0:
                 os.close(fd)
+
+
+def test_a_launcher_gone_mid_request_leaves_no_pipe_of_its_client_open() -> None:
+    """The stdio a launcher handed over before it died (its request cut) is closed: the
+    forking process holding the client's pipe would keep the client waiting for an EOF."""
+    path = mcp_fork._start()
+    if path is None:
+        pytest.skip("no forking process here (no os.fork or os.pidfd_open)")
+    stdout_r, stdout_w = os.pipe()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(path)
+            socket.send_fds(sock, [b"x"], [stdout_w, stdout_w, stdout_w])
+            sock.sendall(b'{"env": {}, "cwd"')  # gone before the request's end
+        os.close(stdout_w)
+        stdout_w = -1
+        # Served after it: the forking process has dealt with the cut request by then.
+        done = _launch(path, "json.tool", b'{"served": 1}')
+        assert done.returncode == 0, done.stderr.decode()
+        os.set_blocking(stdout_r, False)
+        assert os.read(stdout_r, 1) == b"", "the pipe's write end is still held"
+    finally:
+        for fd in (stdout_r, stdout_w):
+            if fd >= 0:
+                os.close(fd)
