@@ -105,12 +105,34 @@ export function endedRun(cell: Cell): nbformat.IError | null {
   return { output_type: "error", ename, evalue, traceback: [detail] };
 }
 
+// Per watched notebook: records a run its kernel connection ended without a reply.
+const unanswered = new WeakMap<object, (cell: Cell) => Ended | null>();
+
+/**
+ * The error output for `cell` of `panel`, whose run just ended without a reply (its
+ * request's wait was cancelled: JupyterLab drops a run's request when its kernel
+ * connection restarts, reconnects to a restarted kernel or is disposed). The kernel's
+ * status may tell of it before the run's wait ends, after, or never on this connection
+ * (disposed first, or the new connection only says `idle`), so the run is recorded here
+ * if no status has: how it ended is the last end the session's status told since the
+ * request (a restart, a shutdown), else a death (nothing the person did ended it).
+ * null when the cell has no request without a reply.
+ */
+export function endedWithoutReply(panel: NotebookPanel, cell: Cell): nbformat.IError | null {
+  const known = endedRun(cell);
+  if (known) return known;
+  const record = unanswered.get(panel);
+  return record?.(cell) ? endedRun(cell) : null;
+}
+
 /** Watch `panel`'s session: record the cell running when its kernel dies, restarts or
  * stops. */
 export function watchRunEnds(panel: NotebookPanel): void {
   const session = panel.sessionContext;
   // The request the kernel runs now: began (execute_input), not ended (idle).
   let running: string | null = null;
+  // How the session's status last said a run ends (a restart, a death, a shutdown).
+  let lastEnd: RunEnd | null = null;
   // Its server session: a shutdown may have ended it by the time the run is recorded.
   let runningSession: string | undefined;
   // The record of the last `restarting`, which `autorestarting` or `dead` says was a death.
@@ -125,6 +147,7 @@ export function watchRunEnds(panel: NotebookPanel): void {
     if (msg.header.msg_type === "execute_input") {
       running = id;
       runningSession = session.session?.id;
+      lastEnd = null;
     }
     else if (msg.header.msg_type === "status" && running === id) {
       if ((msg.content as { execution_state?: string }).execution_state === "idle") running = null;
@@ -163,7 +186,24 @@ export function watchRunEnds(panel: NotebookPanel): void {
   const tell = (entry: Ended): void => {
     for (const listener of listeners) listener(panel, entry.cell);
   };
+  unanswered.set(panel, (cell: Cell): Ended | null => {
+    const request = requestOf(cell);
+    const model = cell.model as { type?: string; executionCount?: unknown };
+    // A reply sets the count; a run without a request (never sent) did not run.
+    if (!request || model.type !== "code" || model.executionCount != null) return null;
+    if (running === request) running = null;
+    const entry: Ended = { request, end: lastEnd ?? "died", cell };
+    ended.set(cell.model, entry);
+    keep(entry);
+    tell(entry);
+    // A later `autorestarting` (or `dead`) says a restart told first was a death.
+    if (entry.end === "restarted") restarting = entry;
+    return entry;
+  });
   session.statusChanged.connect((_, status) => {
+    if (status === "restarting" || status === "autorestarting") lastEnd = status === "restarting" ? "restarted" : "died";
+    else if (status === "dead" || status === "terminating") lastEnd = restarting && status === "dead" ? "died" : "stopped";
+    else if (status === "busy") lastEnd = null; // a kernel at work again: a later end is news
     if (status === "restarting") restarting = record("restarted");
     else if (status === "terminating") {
       // The person shuts the kernel down (Kernel > Shut Down Kernel). A run the kernel

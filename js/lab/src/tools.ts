@@ -22,7 +22,7 @@ import { SHOWN_BY_OTHER_CODE, shownByOtherCode } from "./backgrounderror";
 import { activeCell, cellInfo, LIMITS, type NotebookCellsArgs, notebookCells } from "./cells";
 import { editSeen } from "./editdiff";
 import { replaceSource } from "./edits";
-import { endedRun } from "./kerneldeath";
+import { endedRun, endedWithoutReply } from "./kerneldeath";
 import { guardValue } from "./kernelguard";
 import { keptOutStep } from "./privatecells";
 import { errorOutputs } from "./prompts";
@@ -163,6 +163,8 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       // Stop interrupts the kernel only while this cell executes (see runAgentCell).
       const kernel = sessionContext.session?.kernel ?? null;
       const runCells = (): Promise<boolean> => NotebookActions.runCells(panel.content, [cell], sessionContext);
+      const requestOf = (): string | undefined => (cell as CodeCell).outputArea.future?.msg.header.msg_id;
+      const before = requestOf();
       const run = await runAgentCell(
         cell as CodeCell,
         kernel,
@@ -174,9 +176,13 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
       if (run.stoppedBefore) return { result: { status: "stopped", note: "Stopped before the cell ran; it did not run." } };
       if (run.changed) return failed(CELL_CHANGED);
       // runCells false with no execution: the cell never ran (no kernel), which is no "ok".
-      // A kernel that died at once (os._exit) may not have said it began the cell; its
-      // death recorded on this run (kerneldeath.ts) says it did.
-      const executed = run.started || (cell as CodeCell).model.executionCount !== null || endedRun(cell) !== null;
+      // A request sent and never answered (its wait cancelled: the kernel died, restarted
+      // or stopped) ended without a reply, whether or not the kernel's status said so yet
+      // (kerneldeath.ts records it now if not): the model reads how it ended. A kernel that
+      // died at once (os._exit) may not even have said it began the cell.
+      const sent = requestOf() !== undefined && requestOf() !== before;
+      const noReply = !run.ran && sent ? endedWithoutReply(panel, cell) : endedRun(cell);
+      const executed = run.started || (cell as CodeCell).model.executionCount !== null || noReply !== null;
       if (!run.ran && !executed) return failed(`Cell ${index + 1} did not run (is the notebook's kernel running?).`);
       // The cell as get_active_cell gives it: outputs, the error with its reduced traceback.
       const info = cellInfo(cell, index, true);

@@ -10,7 +10,7 @@ import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import { Signal } from "@lumino/signaling";
 import { activeCell, cellInfo } from "../src/cells";
-import { endedRun, onRunEnded, RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
+import { endedRun, endedWithoutReply, onRunEnded, RUN_ENDS, watchRunEnds } from "../src/kerneldeath";
 import { errorOutputs } from "../src/prompts";
 import { fakeStorage } from "./fakestorage";
 
@@ -314,4 +314,47 @@ test("a process that dies before its execute_input leaves it: the lone cell whos
   nb.status("restarting", "autorestarting", "starting", "idle");
   assert.deepEqual(enames(crash), [RUN_ENDS.died.ename]);
   assert.deepEqual(enames(idle), []);
+});
+
+test("a run whose wait ends without a reply reads how it ended, whichever the kernel's status tells first (KDIED9)", () => {
+  // JupyterLab cancels a run's request when its kernel connection restarts (the server's
+  // `restarting`), reconnects or is disposed; the status that says why may come before
+  // the run's wait ends, after it, or not on this connection at all. Agent mode's
+  // run_cell reads the cell when the wait ends (tools.ts): it must say the kernel died.
+  const died = RUN_ENDS.died.ename;
+  const orders: Record<string, { before: string[]; after: string[]; started?: boolean; end?: string }> = {
+    "restart told first": { before: ["restarting", "autorestarting"], after: ["starting", "idle"] },
+    "nothing told yet": { before: [], after: ["restarting", "autorestarting", "starting", "idle"] },
+    "connection disposed, told nothing": { before: ["unknown"], after: ["idle"] },
+    "died before execute_input, told after": { before: [], after: ["restarting", "autorestarting"], started: false },
+    "restarted kernel idle first": { before: ["busy", "idle"], after: ["restarting", "autorestarting"] },
+    "restart failed": { before: ["dead"], after: [], end: RUN_ENDS.stopped.ename },
+    "person restarted it": { before: ["restarting"], after: ["starting", "idle"], end: RUN_ENDS.restarted.ename },
+    "person shut it down": { before: ["terminating"], after: ["unknown"], end: RUN_ENDS.stopped.ename },
+  };
+  for (const [name, order] of Object.entries(orders)) {
+    const [cell, other] = [codeCell(), codeCell()];
+    const nb = notebook([cell, other]);
+    nb.send(cell, "r1");
+    if (order.started !== false) nb.begin("r1");
+    nb.status(...order.before);
+    // The wait ends (runCells false, no reply): what run_cell reads.
+    const read = endedWithoutReply(nb.panel, cell as unknown as Cell);
+    assert.equal(read?.ename, order.end ?? died, name);
+    nb.status(...order.after);
+    assert.deepEqual(enames(cell), [order.end ?? died], name);
+    assert.deepEqual(enames(other), [], name);
+  }
+});
+
+test("a run that was answered, or never sent, is no run without a reply", () => {
+  const [answered, unsent] = [codeCell(), codeCell()];
+  const nb = notebook([answered, unsent]);
+  nb.send(answered, "r1");
+  nb.begin("r1");
+  (answered.model as { executionCount: number | null }).executionCount = 3; // its reply
+  nb.end("r1");
+  assert.equal(endedWithoutReply(nb.panel, answered as unknown as Cell), null);
+  assert.equal(endedWithoutReply(nb.panel, unsent as unknown as Cell), null);
+  assert.deepEqual([enames(answered), enames(unsent)], [[], []]);
 });
