@@ -78,6 +78,11 @@ export async function tellServer(
 export class NotebookThreadMemory {
   private readonly key: string;
 
+  /** The localStorage key this memory is kept under (another tab's change says it). */
+  get storageKey(): string {
+    return this.key;
+  }
+
   /** `baseUrl`: the Jupyter server's base URL, full or only its path. */
   constructor(baseUrl: string) {
     this.key = memoryKey(baseUrl);

@@ -232,6 +232,17 @@ export function followNotebookThreads(
     if (pending) switchTo();
   });
   link.changed.connect(onChanged);
+  // Another tab of this browser started the attached notebook's conversation while this
+  // one shows none yet (a new, empty one): this tab goes to it, rather than a second
+  // conversation of the notebook starting here at the next message.
+  const onStorage = (e: StorageEvent): void => {
+    if (!path || chat.threadId || chat.session.busy || chat.preparing || chat.session.loadingThread) return;
+    if (e.key !== null && e.key !== threads.storageKey) return;
+    const target = threads.get(path);
+    if (target) void chat.openThread(target).catch(() => undefined);
+  };
+  const storageEvents = typeof window.addEventListener === "function";
+  if (storageEvents) window.addEventListener("storage", onStorage);
   // A notebook attached before the chat was made (restored with the page) gets no
   // attach event: with nothing remembered in this browser, ask the server now.
   if (path && !threads.get(path)) void fromServer();
@@ -240,6 +251,7 @@ export function followNotebookThreads(
   else if (!path) detach();
   return () => {
     link.changed.disconnect(onChanged);
+    if (storageEvents) window.removeEventListener("storage", onStorage);
     stopRemember();
     stopIdle();
     stopPrepared();

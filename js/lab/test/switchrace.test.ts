@@ -12,14 +12,19 @@ import type { NotebookLink } from "../src/link";
 import { followNotebookThreads, NotebookThreads } from "../src/threads";
 import { chatOver } from "./sessionchat";
 
-/** A localStorage for node. */
+/** A localStorage for node, and the tabs' storage events. */
 const stored = new Map<string, string>();
+const storageListeners = new Set<(e: { key: string | null }) => void>();
 (globalThis as unknown as { window: unknown }).window = {
   localStorage: {
     getItem: (k: string) => stored.get(k) ?? null,
     setItem: (k: string, v: string) => void stored.set(k, v),
     removeItem: (k: string) => void stored.delete(k),
   },
+  addEventListener: (type: string, cb: (e: { key: string | null }) => void) => {
+    if (type === "storage") storageListeners.add(cb);
+  },
+  removeEventListener: (_: string, cb: (e: { key: string | null }) => void) => void storageListeners.delete(cb),
 };
 
 const encoder = new TextEncoder();
@@ -284,4 +289,26 @@ test("a conversation started while JupyterLab restores a notebook is that notebo
   assert.equal(reopened.session.threadId, null);
   assert.equal(other.memory.get("restoring.ipynb"), null);
   assert.ok(!reopened.requests.some((r) => r.type === "threads.update"));
+});
+
+test("two tabs on one notebook: the tab showing no conversation yet goes to the one the other tab started", async () => {
+  storageListeners.clear();
+  const onServer: Record<string, string> = { thr_b: "b.ipynb" };
+  const { chat, session, messages } = serverChat(onServer, new Set());
+  const { memory } = follow(chat, {}, "a.ipynb");
+  await settle();
+  assert.equal(session.threadId, null);
+  // The other tab's first message started a.ipynb's conversation (its memory, shared).
+  onServer.thr_a = "a.ipynb";
+  memory.set("a.ipynb", "thr_a");
+  for (const cb of storageListeners) cb({ key: memory.storageKey });
+  await settle();
+  assert.equal(session.threadId, "thr_a", "this tab's next message started a second conversation of a.ipynb");
+  await session.send("from this tab");
+  assert.deepEqual(messages(), ["thr_a"]);
+  // A conversation on screen stays: another notebook's memory changing moves nothing.
+  memory.set("a.ipynb", "thr_b");
+  for (const cb of storageListeners) cb({ key: memory.storageKey });
+  await settle();
+  assert.equal(session.threadId, "thr_a");
 });
