@@ -39,35 +39,67 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
-# The build runs in this environment (--no-build-isolation), its requirements installed
-# first: pyproject's build-system.requires, and editables, which hatchling asks for an
-# editable build (get_requires_for_build_editable). pip's isolated build made a fresh
-# environment at every run and installed them there from the index: ~5 s of CPU and the
-# index's round trips (the step's dry run with no dependencies: 14.4 s of CPU isolated,
-# 9.2 s here, plus 1.6 s for the requirements, already installed). A plain `pip install .`
-# still builds isolated, from pyproject alone.
-pip_install() {
-  local build_requires
-  mapfile -t build_requires < <(python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")')
-  python -m pip install -q --disable-pip-version-check "${build_requires[@]}" "editables~=0.3" || return
-  python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[test]" "rfc3987>=1.3"
+# Installs in two phases. First, side by side, the front end's npm packages and the Python
+# dependencies (the test extra, its own extras expanded, and pyproject's build-system
+# requirements with editables, which hatchling asks for an editable build): each is one
+# process waiting on the network or using one core (run 71, as one pip step that built the
+# front end inside: 160 s, half of the two cores idle for ~130 s). Then the front end's
+# build (js/package.json's, in its two parts: the lab extension's `jupyter-builder` is a
+# build requirement) and the project, editable, without dependencies and without build
+# isolation: its build hook skips the front end it finds built (skip-if-exists). A plain
+# `pip install .` is unchanged: isolated, from pyproject alone, building the front end.
+js_packages() {
+  (cd js && npm install) || return
+  if [ -d js/lab/node_modules ]; then npm --prefix js/lab install; else npm --prefix js/lab ci; fi
+}
+js_build() { npm --prefix js run build:widget && npm --prefix js/lab run build; }
+python_deps() {  # the test extra's requirements, its own extras expanded, and the build's
+  local deps
+  mapfile -t deps < <(python - <<'PY'
+import re, tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))
+extras, name = project["project"]["optional-dependencies"], project["project"]["name"]
+deps, todo, seen = list(project["project"]["dependencies"]), ["test"], set()
+while todo:
+    extra = todo.pop()
+    if extra in seen:
+        continue
+    seen.add(extra)
+    for req in extras[extra]:
+        own = re.fullmatch(re.escape(name) + r"\[([^\]]+)\]", req.replace(" ", ""))
+        if own:
+            todo += own.group(1).split(",")
+        else:
+            deps.append(req)
+print(*deps, *project["build-system"]["requires"], sep="\n")
+PY
+)
+  python -m pip install -q --disable-pip-version-check "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
 }
 # rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
 # rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
 # jupyter_server or nbformat: every pytest worker and every Jupyter server a test starts).
 # Installed here, not in the extra: a GPL package stays out of the wheel's metadata.
-# npm (the front end's build, which pip runs) reads the registry's documents from its cache
-# without asking whether they are current: package-lock.json pins each package's version
-# and hash, but not its URL, which npm reads from the package's document, fetched anew for
-# every package at each install (~440 for js/lab; @jupyterlab's list hundreds of versions):
-# js/lab's install took 44-48 s of CPU, 28-31 s from the cache. What the cache lacks (a new
-# machine, a new dependency) is fetched as before. No audit nor funding requests either.
-# js/lab's packages are installed with `npm ci` where js/lab/node_modules is absent (a
-# fresh clone: js/package.json's build:lab), `npm install` elsewhere: both from the lock;
-# npm ci skips building the ideal tree (fresh folder, warm cache: 29.4 s of CPU, not 38.7).
-npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false \
-  step pip-install pip_install
+# npm reads the registry's documents from its cache without asking whether they are
+# current: package-lock.json pins each package's version and hash, but not its URL, which
+# npm reads from the package's document, fetched anew for every package at each install
+# (~440 for js/lab; @jupyterlab's list hundreds of versions): js/lab's install took 44-48 s
+# of CPU, 28-31 s from the cache. What the cache lacks (a new machine, a new dependency) is
+# fetched as before. No audit nor funding requests either. js/lab's packages are installed
+# with `npm ci` where js/lab/node_modules is absent (a fresh clone: js/package.json's
+# build:lab), `npm install` elsewhere: both from the lock; npm ci skips building the ideal
+# tree (fresh folder, warm cache: 29.4 s of CPU, not 38.7).
+export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false
+step js-packages js_packages
+step python-deps python_deps
 finish "${started[@]}"
+# Then the front end's build and the project itself, editable (its front end built, the
+# hook skips it; its dependencies in): seconds.
+started=()
+step js-build js_build
+finish "${started[@]}"
+echo "== pip install -e ."
+python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 
 started=()
 # Three steps on two cores: as two lanes, the one with mypy ran ~20 s after the other ended.
