@@ -74,7 +74,10 @@ while todo:
 print(*deps, *project["build-system"]["requires"], sep="\n")
 PY
 )
-  python -m pip install -q --disable-pip-version-check "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
+  # --no-compile: pip wrote bytecode for each of the ~11,400 modules it installs (42 s of
+  # CPU on one core, most of the step's time), where the suite imports a fraction of them:
+  # those are compiled at their first import, once (pytest's processes write bytecode).
+  python -m pip install -q --disable-pip-version-check --no-compile "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
 }
 # rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
 # rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
