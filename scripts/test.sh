@@ -49,8 +49,7 @@ if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
 # isolation: its build hook skips the front end it finds built (skip-if-exists). A plain
 # `pip install .` is unchanged: isolated, from pyproject alone, building the front end.
 js_packages() {
-  (cd js && npm install) || return
-  if [ -d js/lab/node_modules ]; then npm --prefix js/lab install; else npm --prefix js/lab ci; fi
+  (cd js && npm install && npm run install:lab)
 }
 js_build() { npm --prefix js run build:widget && npm --prefix js/lab run build; }
 python_deps() {  # the test extra's requirements, its own extras expanded, and the build's
@@ -89,8 +88,8 @@ PY
 # (~440 for js/lab; @jupyterlab's list hundreds of versions): js/lab's install took 44-48 s
 # of CPU, 28-31 s from the cache. What the cache lacks (a new machine, a new dependency) is
 # fetched as before. No audit nor funding requests either. js/lab's packages are installed
-# with `npm ci` where js/lab/node_modules is absent (a fresh clone: js/package.json's
-# build:lab), `npm install` elsewhere: both from the lock; npm ci skips building the ideal
+# with `npm ci` where js/lab/node_modules is absent (a fresh clone), `npm install` elsewhere
+# (js/package.json's install:lab, which build:lab runs too): both from the lock; npm ci skips building the ideal
 # tree (fresh folder, warm cache: 29.4 s of CPU, not 38.7).
 export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false
 step js-packages js_packages
