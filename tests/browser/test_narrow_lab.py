@@ -24,6 +24,7 @@ from tests.fixtures.browser import (
     LabPage,
     open_panel,
     output_dir,
+    poll_page,
     scrolled_up_mid_answer,
     send,
 )
@@ -240,12 +241,11 @@ def test_a_code_line_cut_at_an_edge_is_shaded_there(
         # The card's block is laid out a frame or more after the answer's first message
         # shows (run 73: measured at once, its scroll width was not yet there; a moment
         # later 1124 px in 198): wait for the layout, the element found anew each time.
-        wide = "(el) => el.scrollWidth > el.clientWidth + 50"
-        for _ in range(600):
-            if pre.evaluate(wide):
-                break
-            page.wait_for_timeout(50)
-        assert pre.evaluate(wide), pre.evaluate(geometry)
+        poll_page(
+            page,
+            lambda pre=pre: pre.evaluate("(el) => el.scrollWidth > el.clientWidth + 50"),
+            lambda pre=pre: pre.evaluate(geometry),
+        )
         left, right = edge_shades(pre, out / f"edges-{n}-start.png")
         # At the start: shaded on the right only.
         assert right > 20 and left < 8, (left, right, pre.evaluate(geometry))
