@@ -21,21 +21,24 @@ import type { ChatSession } from "./client/session";
 import type { ChatHandle } from "./ui/chat";
 import type { ContextRef } from "./ui/context";
 
-const KEY_PREFIX = "jupyter-chatkit:notebook-threads:";
-
 /**
- * The localStorage key of a Jupyter server's memory. Only the base URL's path counts:
- * JupyterLab's PageConfig gives the full URL ("http://host:port/base/"), the widget's
- * page config the path ("/base/"); both must find the same memory.
+ * The localStorage key of the memory `name` for a Jupyter server. Only the base URL's
+ * path counts: JupyterLab's PageConfig gives the full URL ("http://host:port/base/"),
+ * the widget's page config the path ("/base/"); both must find the same memory.
  */
-export function memoryKey(baseUrl: string): string {
+export function serverKey(name: string, baseUrl: string): string {
   let path: string;
   try {
     path = new URL(baseUrl || "/", "http://localhost").pathname;
   } catch {
     path = "/";
   }
-  return `${KEY_PREFIX}${path.endsWith("/") ? path : `${path}/`}`;
+  return `jupyter-chatkit:${name}:${path.endsWith("/") ? path : `${path}/`}`;
+}
+
+/** The localStorage key of a Jupyter server's notebook → thread memory. */
+export function memoryKey(baseUrl: string): string {
+  return serverKey("notebook-threads", baseUrl);
 }
 
 /**

@@ -17,7 +17,7 @@
 import { PageConfig } from "@jupyterlab/coreutils";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { ChatHandle } from "../../src/index";
-import { memoryKey, NotebookThreadMemory, newestNotebookThread, tellServer } from "../../src/notebookthreads";
+import { NotebookThreadMemory, newestNotebookThread, serverKey, tellServer } from "../../src/notebookthreads";
 import type { NotebookLink } from "./link";
 
 /**
@@ -31,7 +31,7 @@ export class NotebookThreads extends NotebookThreadMemory {
   /** The memory of this page's Jupyter server (keyed by its base URL's path). */
   constructor() {
     super(PageConfig.getBaseUrl());
-    this.noNotebookKey = memoryKey(PageConfig.getBaseUrl()).replace("notebook-threads:", "no-notebook-thread:");
+    this.noNotebookKey = serverKey("no-notebook-thread", PageConfig.getBaseUrl());
   }
 
   /** The last conversation shown with no notebook attached, if any. */

@@ -31,7 +31,7 @@ test("a notebook rename moves its threads in one update; their titles are the se
 // --- One memory for the sidebar and the widget; the server when it remembers nothing.
 
 import type { ChatHandle } from "../../src/index";
-import { memoryKey, NotebookThreadMemory } from "../../src/notebookthreads";
+import { memoryKey, NotebookThreadMemory, serverKey } from "../../src/notebookthreads";
 import type { NotebookLink } from "../src/link";
 import { followNotebookThreads, NotebookThreads } from "../src/threads";
 
@@ -50,10 +50,15 @@ test("the sidebar (full base URL) and the widget (its path) use one memory key",
   assert.equal(memoryKey("http://host:8888/user/me/"), memoryKey("/user/me/"));
   assert.equal(memoryKey("/user/me"), memoryKey("/user/me/"));
   assert.notEqual(memoryKey("/user/me/"), memoryKey("/user/you/"));
+  // The conversation of no notebook: a key of its own per server, named alike.
+  assert.equal(serverKey("no-notebook-thread", "http://host:8888/user/me"), "jupyter-chatkit:no-notebook-thread:/user/me/");
+  assert.notEqual(serverKey("no-notebook-thread", "/"), memoryKey("/"));
   stored.clear();
   new NotebookThreadMemory("http://127.0.0.1:47245/").set("a.ipynb", "thr_a");
   assert.equal(new NotebookThreadMemory("/").get("a.ipynb"), "thr_a");
   assert.equal(new NotebookThreads().get("a.ipynb"), "thr_a"); // PageConfig's base URL: "/" here
+  new NotebookThreads().setUnattached("thr_none");
+  assert.equal(stored.get("jupyter-chatkit:no-notebook-thread:/"), "thr_none");
 });
 
 /** A chat whose server lists `onServer` (notebook → newest thread id); records what it opens. */
