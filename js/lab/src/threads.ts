@@ -91,10 +91,12 @@ export function followNotebookThreads(
   let path: string | null = panel?.context.path ?? null;
   let pending = false;
 
-  // A conversation started while JupyterLab still restored its layout (the notebook on
-  // its way) is the restored notebook's: the first one attached takes it. `restored`
-  // says, once the layout is there, whether it holds a notebook; without one, nothing
-  // is taken up (a conversation started on the launcher is of no notebook).
+  // A conversation of no notebook a message was sent in while JupyterLab still restored
+  // its layout (the notebook on its way) is the restored notebook's: the first one
+  // attached takes it, whether the message started it or went to one shown already (the
+  // last one of no notebook, reopened). `restored` says, once the layout is there,
+  // whether it holds a notebook; without one, nothing is taken up (a conversation asked
+  // in on the launcher is of no notebook). One only opened meanwhile is not taken.
   let restoring = !!restored;
   let startedRestoring: string | null = null;
   void restored?.then((withNotebook) => {
@@ -229,6 +231,9 @@ export function followNotebookThreads(
   });
   // Readied and sent: busy now, the answer switches. Readied and kept (stopped): now.
   const stopPrepared = chat.onPrepared(() => {
+    // Sent while restoring in the conversation shown, with no notebook attached: the one
+    // the restored notebook takes (a new one's id comes with its creation, above).
+    if (!path && restoring && chat.session.busy && chat.threadId) startedRestoring = chat.threadId;
     if (pending) switchTo();
   });
   link.changed.connect(onChanged);

@@ -101,10 +101,18 @@ function serverChat(threads: Record<string, string>, hold: Set<string>) {
 /** The sidebar following `chat`, `attached` open at start (null: none), `remembered` in
  * this browser. `attach(null)`: the last notebook closed, or a console or Markdown file
  * active on a Notebook 7 page of its own. */
-function follow(chat: ChatHandle, remembered: Record<string, string>, attached: string | null, restored?: Promise<boolean>) {
+function follow(
+  chat: ChatHandle,
+  remembered: Record<string, string>,
+  attached: string | null,
+  restored?: Promise<boolean>,
+  unattached?: string,
+) {
   stored.clear();
   const memory = new NotebookThreads();
   for (const [notebook, id] of Object.entries(remembered)) memory.set(notebook, id);
+  // The last conversation of no notebook (an earlier page's): the sidebar reopens it.
+  if (unattached) memory.setUnattached(unattached);
   const slots: ((link: NotebookLink, panel: unknown) => void)[] = [];
   const link = {
     panel: attached ? { context: { path: attached } } : null,
@@ -121,6 +129,15 @@ function follow(chat: ChatHandle, remembered: Record<string, string>, attached: 
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** JupyterLab restoring its layout: `restore(withNotebook)` ends it. */
+const pendingRestore = () => {
+  let restore = (_: boolean): void => undefined;
+  const restored = new Promise<boolean>((resolve) => {
+    restore = resolve;
+  });
+  return { restored, restore };
 };
 
 const META = "secrets_meta.ipynb";
@@ -252,13 +269,6 @@ test("a page with no notebook (Notebook 7's tree) does not keep a notebook's con
 });
 
 test("a conversation started while JupyterLab restores a notebook is that notebook's; an older one reopened then is not", async () => {
-  const pendingRestore = () => {
-    let restore = (_: boolean): void => undefined;
-    const restored = new Promise<boolean>((resolve) => {
-      restore = resolve;
-    });
-    return { restored, restore };
-  };
   // Asked while the layout loads: the restored notebook takes the conversation up.
   const asked = serverChat({}, new Set());
   const first = pendingRestore();
@@ -289,6 +299,48 @@ test("a conversation started while JupyterLab restores a notebook is that notebo
   assert.equal(reopened.session.threadId, null);
   assert.equal(other.memory.get("restoring.ipynb"), null);
   assert.ok(!reopened.requests.some((r) => r.type === "threads.update"));
+});
+
+test("a message sent while restoring in the conversation of no notebook reopened makes it the restored notebook's (LEFT9)", async () => {
+  const { restored, restore } = pendingRestore();
+  // An earlier page asked on the launcher: its conversation of no notebook is remembered,
+  // and the sidebar opened while the layout loads shows it again.
+  const { chat, session, requests, messages } = serverChat({ thr_none: "" }, new Set());
+  const { memory, attach } = follow(chat, {}, null, restored, "thr_none");
+  await settle();
+  assert.equal(session.threadId, "thr_none");
+  await chat.send("asked while restoring");
+  await settle();
+  assert.deepEqual(messages(), ["thr_none"]);
+  attach("restoring.ipynb");
+  restore(true);
+  await settle();
+  assert.equal(session.threadId, "thr_none", "the question went out of view for a new, empty conversation");
+  assert.equal(memory.get("restoring.ipynb"), "thr_none");
+  const update = requests.find((r) => r.type === "threads.update");
+  assert.deepEqual(update?.metadata, { notebook: "restoring.ipynb" }, "not tied to the notebook on the server");
+  assert.equal(memory.unattached(), null, "the notebook's conversation is still the one of no notebook");
+  // Closed: not back under "No notebook open" (it is the notebook's).
+  attach(null);
+  await settle();
+  assert.equal(session.threadId, null);
+});
+
+test("a message sent while restoring in a notebook's conversation opened from History: the restored notebook does not take it", async () => {
+  // a.ipynb's conversation opened from History while restoring, a message sent in it: a.ipynb's.
+  const own = serverChat({ thr_a: "a.ipynb" }, new Set());
+  const { restored, restore } = pendingRestore();
+  const two = follow(own.chat, {}, null, restored);
+  await own.chat.openThread("thr_a");
+  await own.chat.send("about a.ipynb");
+  await settle();
+  assert.deepEqual(own.messages(), ["thr_a"]);
+  two.attach("restoring.ipynb");
+  restore(true);
+  await settle();
+  assert.notEqual(own.session.threadId, "thr_a");
+  assert.equal(two.memory.get("restoring.ipynb"), null);
+  assert.ok(!own.requests.some((r) => r.type === "threads.update"));
 });
 
 test("two tabs on one notebook: the tab showing no conversation yet goes to the one the other tab started", async () => {
