@@ -397,7 +397,20 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
 ) -> None:
     """A person who opens the assistant and asks while JupyterLab is still restoring the
     workspace (its saved layout has the right sidebar collapsed) keeps the sidebar open:
-    the restored layout, applied after, no longer collapses it under their question."""
+    the restored layout, applied after, no longer collapses it under their question.
+    They asked on the launcher before: the sidebar opened while restoring shows that
+    conversation of no notebook again, and the question goes there; the restored notebook
+    takes it up, on screen (before: a new, empty conversation showed, as in run 73)."""
+    # Asked on the launcher: remembered as the conversation of no notebook.
+    lab_page.open()
+    open_panel(page)
+    scripted_llm.script(Reply("Asked on the launcher."))
+    send(page, "hi from the launcher")
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some((k) =>"
+        " k.startsWith('jupyter-chatkit:no-notebook-thread:'))"
+    )
+    page.evaluate("() => window.jupyterapp.shell.collapseRight()")
     lab_page.server.write_notebook("restoring.ipynb", ["a = 1"])
     lab_page.open("restoring.ipynb")
     workspace = page.url.split("/lab/workspaces/")[1].split("/")[0]
@@ -439,6 +452,8 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
     scripted_llm.script(Reply("Asked while restoring."))
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
+    # The launcher's conversation is back (the last one of no notebook).
+    page.locator(USER, has_text="hi from the launcher").wait_for(timeout=30_000)
     page.locator(INPUT).fill("hi while restoring")
     page.locator(INPUT).press("Enter")
     # Answered while the layout is still held: its conversation has no notebook yet.
@@ -466,6 +481,12 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
     assert page.locator(INPUT).is_visible()
     assert not page.locator(f"{PANEL} .jck-empty").is_visible()
     assert answer.is_visible()
+    assert page.locator(USER, has_text="hi from the launcher").is_visible()
+    # The notebook's now: no longer the conversation of no notebook.
+    assert not page.evaluate(
+        "() => Object.keys(localStorage).some((k) =>"
+        " k.startsWith('jupyter-chatkit:no-notebook-thread:'))"
+    )
     page.unroute(workspaces)
 
 
