@@ -6,27 +6,47 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Each step's output goes to a log under test-output/steps/, shown when the step ends (all
-# of it if it failed), with how long it took. Steps that do not need each other run side by
-# side: apt's downloads wait on the network while pip builds the front end, and the checks
-# below are each one process (tsc, mypy, one Chromium) that would leave a core idle alone.
+# of it if it failed), with how long it took: logs never interleave. Steps start as soon as
+# what they need is there, side by side with whatever else runs (the plan below), so the
+# two cores are kept busy; a step that fails fails the run, once every step already started
+# has ended and been shown.
 steps=test-output/steps
 rm -rf "$steps"; mkdir -p "$steps"
-started=()
+running=()  # steps started and not yet shown
 step() {  # step NAME COMMAND...: run in the background, logged
   local name=$1; shift
   ( s=$SECONDS; set +e; "$@" >"$steps/$name.log" 2>&1; rc=$?
     echo "$rc $((SECONDS - s))" >"$steps/$name.rc" ) &
-  started+=("$name")
+  running+=("$name")
 }
-finish() {  # finish NAME...: wait for the steps, show them, fail if any failed
-  wait
-  local name rc secs failed=0
-  for name in "$@"; do
-    read -r rc secs <"$steps/$name.rc"
-    echo "== $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED ($rc)") in ${secs}s"
-    if [ "$rc" != 0 ]; then cat "$steps/$name.log"; failed=1; elif [ -s "$steps/$name.log" ]; then sed 's/^/   /' "$steps/$name.log"; fi
+failed=0
+show() {  # show NAME: print an ended step's result and log; note a failure
+  local rc secs
+  read -r rc secs <"$steps/$1.rc"
+  echo "== $1: $([ "$rc" = 0 ] && echo ok || echo "FAILED ($rc)") in ${secs}s"
+  if [ "$rc" != 0 ]; then cat "$steps/$1.log"; failed=1
+  elif [ "$1" = pytest ]; then cat "$steps/$1.log"  # as pytest prints it: its summary closes the run
+  elif [ -s "$steps/$1.log" ]; then sed 's/^/   /' "$steps/$1.log"; fi
+}
+finish() {  # finish NAME...: wait for these steps, showing each (and any other) as it ends
+  local waiting=("$@") name left others
+  while :; do
+    left=() others=0
+    for name in "${running[@]}"; do [ "$name" = pytest ] || [ -e "$steps/$name.rc" ] || others=1; done
+    for name in "${running[@]}"; do  # pytest's is shown once no other step runs
+      if [ -e "$steps/$name.rc" ] && { [ "$name" != pytest ] || [ "$others" = 0 ]; }; then
+        show "$name"
+      else left+=("$name"); fi
+    done
+    running=("${left[@]}")
+    for name in "${waiting[@]}"; do [ -e "$steps/$name.rc" ] || { sleep 1; continue 2; }; done
+    break
   done
-  [ "$failed" = 0 ] || exit 1
+  if [ "$failed" != 0 ]; then  # the steps still running end and are shown, then the run fails
+    [ ${#running[@]} = 0 ] || finish "${running[@]}"
+    wait
+    exit 1
+  fi
 }
 
 need=()
@@ -92,33 +112,36 @@ PY
 # (js/package.json's install:lab, which build:lab runs too): both from the lock; npm ci skips building the ideal
 # tree (fresh folder, warm cache: 29.4 s of CPU, not 38.7).
 export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false
+# The plan on two cores (run 73, one step after another: the node tests' 119 s before pytest
+# with a core idle 20-49% of it, then pytest 982 s with both cores ~89% busy): pytest, the
+# longest, starts as soon as the Python dependencies and the front end's build are there;
+# the node tests start once the front end's packages are in, beside the Python install
+# (one process waiting on the network or using one core) and then beside pytest, whose
+# waits (servers, kernels, browsers starting) leave the cores idle ~11% of its time.
 step js-packages js_packages
 step python-deps python_deps
-finish "${started[@]}"
-# Then the front end's build and the project itself, editable (its front end built, the
-# hook skips it; its dependencies in): seconds.
-started=()
-step js-build js_build
-finish "${started[@]}"
-echo "== pip install -e ."
-python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
-
-started=()
-# Three steps on two cores: as two lanes, the one with mypy ran ~20 s after the other ended.
+# The node tests need Chromium too (js/test's browser tests skip without it).
+finish js-packages ${need[@]:+apt-get-install}
 # A node test file that leaves a handle open (a channel, a timer) passes, then never ends:
-# the step is stopped after 15 minutes (it takes ~1-3) and fails saying so, instead of
-# holding CI until its own limit.
-step js-tests timeout --verbose 900 bash -c "cd js && npm run lint --silent && npm test --silent"
-step lab-tests timeout --verbose 900 bash -c "cd js/lab && npm test --silent"
+# the step is stopped after 30 minutes and fails saying so, instead of holding CI until its
+# own limit. (Alone they took ~1-3 minutes; beside pytest, sharing its two cores, several
+# times that: the stop is for a hang, not a measure of speed.)
+step js-tests timeout --verbose 1800 bash -c "cd js && npm run lint --silent && npm test --silent"
+step lab-tests timeout --verbose 1800 bash -c "cd js/lab && npm test --silent"
+finish python-deps
 # mypy's cache outside the clone: CI checks out a fresh clone, where a cold mypy took ~21 s of
 # CPU (most of it third-party packages), a warm one ~1 s. The cache is checked against each
 # module's source hash and mypy's options and version, so another checkout's entries are
 # used only where they hold.
 mypy_cache="${XDG_CACHE_HOME:-$HOME/.cache}/jupyter-chatkit/mypy"
 step ruff-mypy bash -c "python -m ruff check src tests bench && python -m ruff format --check src tests bench && python -m mypy --cache-dir '$mypy_cache'"
-finish "${started[@]}"
+# Then the front end's build and the project itself, editable (its front end built, the
+# hook skips it; its dependencies in): seconds.
+step js-build js_build
+finish js-build
+step pip-install-e python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
+finish pip-install-e
 
-echo "== pytest"
 # Bytecode written: where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets
 # it), every Python the suite starts (each kernel, Jupyter server and fresh interpreter:
 # hundreds) compiled jupyter_chatkit's and the test fixtures' sources anew, ~0.2 s of CPU
@@ -129,6 +152,8 @@ unset PYTHONDONTWRITEBYTECODE
 # Work units and their order: tests/fixtures/xdist_groups.py (a module sharing a JupyterLab
 # stays on one worker; other tests are handed out one by one, after the browser modules).
 # Every test's time (setup, call and teardown) goes to test-output/junit.xml, so a slow
-# run can be broken down by module afterwards.
-python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup --no-loadscope-reorder \
+# run can be broken down by module afterwards. Its output is shown last, whole (its summary
+# closes the run), once every other step has been shown.
+step pytest python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup --no-loadscope-reorder \
   --durations=20 --junitxml=test-output/junit.xml "$@"
+finish "${running[@]}"
