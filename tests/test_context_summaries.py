@@ -14,11 +14,6 @@ import pandas as pd
 import polars as pl
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from sklearn.base import BaseEstimator
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from jupyter_chatkit.context_policy import MAX_RESULT_CHARS
 from jupyter_chatkit.context_policy.errors import exception_message
@@ -214,7 +209,17 @@ def test_polars_lazyframe_schema_and_numpy_masked_and_sampled_stats() -> None:
     assert stats["max"] > 11_000_000
 
 
+# scikit-learn is imported by the two tests that use it, not at collection: its import (scipy
+# with it) cost ~2.3 s of CPU in every pytest process collecting this module, each xdist
+# worker of the whole suite included, and no other test imports it.
+
+
 def test_sklearn_pipeline_steps_params_and_fitted_facts() -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     X = pd.DataFrame({"age": np.arange(20.0), "city": ["a", "b"] * 10})
     y = np.array(["no", "yes"] * 10)
     pre = ColumnTransformer(
@@ -252,19 +257,23 @@ class Hostile:
         raise AssertionError("__len__ ran")
 
 
-class SneakyEstimator(BaseEstimator):
-    """A user estimator whose property must not run."""
+def sneaky_estimator(alpha: float) -> Any:
+    """A user estimator (a scikit-learn BaseEstimator) whose property must not run."""
+    from sklearn.base import BaseEstimator
 
-    def __init__(self, alpha: float = 1.0) -> None:
-        self.alpha = alpha
+    class SneakyEstimator(BaseEstimator):
+        def __init__(self, alpha: float = 1.0) -> None:
+            self.alpha = alpha
 
-    @property
-    def coef_(self) -> Any:
-        raise AssertionError("property ran")
+        @property
+        def coef_(self) -> Any:
+            raise AssertionError("property ran")
 
-    @classmethod
-    def _get_param_names(cls) -> list[str]:
-        raise AssertionError("the estimator's own _get_param_names ran")
+        @classmethod
+        def _get_param_names(cls) -> list[str]:
+            raise AssertionError("the estimator's own _get_param_names ran")
+
+    return SneakyEstimator(alpha=alpha)
 
 
 @pytest.fixture
@@ -273,7 +282,7 @@ def hostile() -> Iterator[dict[str, Any]]:
         "hostile": Hostile(),
         "in_list": [Hostile(), (Hostile(),)],
         "in_frame": pd.DataFrame({"h": [Hostile()]}),
-        "estimator": SneakyEstimator(alpha=0.3),
+        "estimator": sneaky_estimator(alpha=0.3),
     }
 
 
