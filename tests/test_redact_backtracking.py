@@ -94,7 +94,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("g" * QUARTER + ":1:a:b:", id="pgpass-letters"),
         pytest.param("password " + "a:" * (HALF // 2) + "=a", id="inline-colons"),
         pytest.param("eyJ" * (QUARTER // 3), id="jwt-starts"),
-        pytest.param("password " + "a-" * (LONG // 2) + "=", id="inline-dashed-name"),
+        pytest.param("password " + "a-" * (HALF // 2) + "=", id="inline-dashed-name"),
         pytest.param("password " + "--a" * (HALF // 3) + "=", id="inline-double-dashes"),
         # The mildest known quadratic (~7 s at LONG): read at 250,000 (~32 s), 3 times
         # its budget (10 s), so a busy machine's slower CPU cannot hide it.
@@ -103,7 +103,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password\n" + "<th>password" * (LONG // 12), id="html-cells-without-rows"),
         pytest.param('{"columns":["password"],"data":' + "[1," * (HALF // 3), id="split-rows-open"),
         pytest.param("(1, 'a'" * (LONG // 7) + " dtype=[('password', 'O')]", id="structured-rows"),
-        pytest.param("password = " + "a = " * (LONG // 4) + '"x"', id="chained-aliases"),
+        pytest.param("password = " + "a = " * (HALF // 4) + '"x"', id="chained-aliases"),
         pytest.param("password " + "'a', (" * (HALF // 6), id="literals-then-bracket"),
         pytest.param("password " + "<input type=password " * (HALF // 20), id="open-input-tags"),
         pytest.param("password for a " * (LONG // 15), id="prompts-without-answer"),
@@ -135,10 +135,10 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("echo a " * (LONG // 7) + "| --password-stdin", id="echo-password-stdin"),
         pytest.param("token " * (HALF // 6), id="token-prose-words"),
         pytest.param("nvapi-" + "a" * QUARTER, id="prefixed-token-run"),
-        pytest.param(" -u a" * (HALF // 5), id="user-flags-without-password"),
+        pytest.param(" -u a" * (QUARTER // 5), id="user-flags-without-password"),
         pytest.param('"description": "password", ' * (LONG // 27), id="widget-labels-no-value"),
         pytest.param("s3://" + "«redacted: x»" * (QUARTER // 13) + "@", id="url-hidden-users"),
-        pytest.param(" -u a -p '" * (HALF // 10), id="user-flags-quoted-passwords"),
+        pytest.param(" -u a -p '" * (QUARTER // 10), id="user-flags-quoted-passwords"),
         pytest.param("description='password', " * (LONG // 24), id="widget-kwargs-no-value"),
         pytest.param("az login" + " -p '" * (HALF // 5), id="login-flags-quoted"),
         pytest.param("login with a / " * (HALF // 15), id="login-pairs-open"),
@@ -152,9 +152,9 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("use a as " * (QUARTER // 9), id="use-as-without-password"),
         pytest.param(" connect a/" * (QUARTER // 11), id="connect-without-at"),
         pytest.param("x=$(cat <<EOF\n" * (QUARTER // 14), id="heredocs-in-substitutions"),
-        pytest.param(("a" * 980 + " token = <<EOF\n") * (LONG // 995), id="heredocs-long-lines"),
+        pytest.param(("a" * 980 + " token = <<EOF\n") * (HALF // 995), id="heredocs-long-lines"),
         pytest.param(
-            "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (HALF // 21) + ".", id="prefixed-token-groups"
+            "key-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn-" * (QUARTER // 21) + ".", id="prefixed-token-groups"
         ),
         # Quadratic before: 20,000 blanks took ~4 s (two runs of blanks to share them).
         pytest.param("password = " + " " * HALF + "'", id="blanks-after-a-separator"),
@@ -164,19 +164,19 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("password\n" + "a,b\n" * (HALF // 4), id="short-lines-after-a-secret-word"),
         # Tools' command lines and XML entries (cli_rules.py): each bounded by its line.
         pytest.param("htpasswd -b " + "a " * (HALF // 2), id="htpasswd-many-words"),
-        pytest.param("htpasswd -b a b " * (LONG // 16), id="htpasswd-repeated"),
+        pytest.param("htpasswd -b a b " * (HALF // 16), id="htpasswd-repeated"),
         pytest.param("npm config set " * (HALF // 15), id="config-set-repeated"),
         pytest.param("git config " + "-a " * (HALF // 3), id="config-many-flags"),
         pytest.param("git config " + "a" * HALF, id="config-long-key"),
         pytest.param("net user a " * (QUARTER // 11), id="net-user-repeated"),
-        pytest.param("vault login " + "-a " * (HALF // 3), id="vault-login-flags"),
+        pytest.param("vault login " + "-a " * (QUARTER // 3), id="vault-login-flags"),
         pytest.param('<a key="password" ' * (LONG // 18), id="xml-keys-without-value"),
         pytest.param("<a " + "a" * HALF, id="xml-long-attribute"),
         pytest.param("7z -p" * (QUARTER // 5), id="7z-flags-repeated"),
         pytest.param("openssl -k " * (HALF // 11), id="openssl-flags-repeated"),
         pytest.param("https://" + "aB1" * (HALF // 3) + "@x", id="url-password-shaped-user"),
         pytest.param("https://" + "0a" * (HALF // 2) + "@x", id="url-hex-user"),
-        pytest.param("a://0a1b2c3d4e5f6a7b8c9d" * (HALF // 23), id="url-hex-users-repeated"),
+        pytest.param("a://0a1b2c3d4e5f6a7b8c9d" * (QUARTER // 23), id="url-hex-users-repeated"),
         pytest.param("a,key\n" + "b,Zx9Yw8Vu7Ts6Rq5P\n" * (HALF // 19), id="csv-key-column-rows"),
         pytest.param("password\n" + "use " * (HALF // 4), id="password-use-words"),
         pytest.param(" -u=a -p=" * (HALF // 9), id="user-flags-with-equals"),
@@ -188,7 +188,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         pytest.param("ssh-keygen " + "-p " * (HALF // 3), id="ssh-keygen-flags"),
         pytest.param("password " + "<<" * (HALF // 2), id="here-string-openers"),
         pytest.param('expect "password' + "\nsend" * (LONG // 5), id="expect-sends"),
-        pytest.param("echo a | " * (LONG // 9) + "sudo -S", id="echo-pipes-into-sudo"),
+        pytest.param("echo a | " * (HALF // 9) + "sudo -S", id="echo-pipes-into-sudo"),
         # Round 5: brackets read past string literals, base64 read as text, labels.
         pytest.param("auth = [('a', '(" * (LONG // 16), id="pairs-with-open-literals"),
         pytest.param("password = ['" + "a(" * (LONG // 2), id="unclosed-literal-of-brackets"),
@@ -349,7 +349,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         ),
         pytest.param("?tok=" * (HALF // 5), id="tok-names-repeated"),
         pytest.param("tok  " + "Zx9Yw8Vu7Ts6Rq5P  " * (QUARTER // 18), id="tok-aligned-values"),
-        pytest.param("('a', '', '" + "A1b" * (HALF // 3), id="netrc-tuple-long-password"),
+        pytest.param("('a', '', '" + "A1b" * (QUARTER // 3), id="netrc-tuple-long-password"),
         pytest.param("('a', None, 'x" * (QUARTER // 15), id="netrc-tuples-open"),
         pytest.param("\\:" * (QUARTER // 2) + ":5432:*:a:b", id="pgpass-escaped-colons"),
         pytest.param(("0\\:" * 7 + ":1:a:b:c\n") * (QUARTER // 30), id="pgpass-escaped-hosts"),
@@ -393,7 +393,7 @@ def test_an_unclosed_html_row_ends_where_the_next_starts() -> None:
         # Probe 5: keys split across literals, echoed .pgpass lines.
         pytest.param('x = "abcd1234" "efgh5678" ' * (HALF // 26), id="joined-literals-repeated"),
         pytest.param('f"a{' * (QUARTER // 4), id="joined-fstrings-open"),
-        pytest.param('"".join(["abcd", ' * (HALF // 17), id="joined-lists-open"),
+        pytest.param('"".join(["abcd", ' * (QUARTER // 17), id="joined-lists-open"),
         pytest.param("echo '" + "a:1:b:c:" * (QUARTER // 8), id="pgpass-echo-open"),
     ],
 )
