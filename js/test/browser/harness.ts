@@ -41,7 +41,11 @@ before(async () => {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "Content-Type": file[1] }).end(readFileSync(file[0]));
+    // Cacheable: the page's script and style are built before the run and the browser is
+    // launched anew for it, so each test's load of the page (a new document, as before)
+    // reads them from Chromium's cache, and its compiled script from V8's code cache,
+    // instead of parsing and compiling 0.6 MB of script anew (89 loads: ~4-7 s of CPU).
+    res.writeHead(200, { "Content-Type": file[1], "Cache-Control": "max-age=3600" }).end(readFileSync(file[0]));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
