@@ -19,23 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.blocking.client import BlockingKernelClient
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
-from traitlets import default
 from traitlets.config import Config
-
-from .fixtures import kernel_fork
-
-
-class _ForkedKernelManager(AsyncKernelManager):
-    """nbclient's kernel manager (asynchronous), whose python3 kernel is forked from a
-    warm process (tests/fixtures/kernel_fork.py)."""
-
-    @default("kernel_spec_manager")
-    def _forked_kernel_specs(self) -> KernelSpecManager:
-        return kernel_fork.kernel_spec_manager()
 
 
 @contextlib.contextmanager
@@ -56,14 +43,9 @@ def ipc_kernel_config() -> Iterator[Config]:
 def python_kernel(**start: Any) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
     """A started python3 kernel on Unix sockets and a client ready to talk to it, shut
     down afterwards; ``start`` goes to ``KernelManager.start_kernel`` (``env``, ``cwd``).
-    What ``jupyter_client.start_new_kernel`` does, without its TCP ports. The kernel is
-    forked from a warm process (tests/fixtures/kernel_fork.py)."""
+    What ``jupyter_client.start_new_kernel`` does, without its TCP ports."""
     with ipc_kernel_config() as config:
-        km = KernelManager(
-            kernel_name="python3",
-            config=config,
-            kernel_spec_manager=kernel_fork.kernel_spec_manager(start.get("env")),
-        )
+        km = KernelManager(kernel_name="python3", config=config)
         km.start_kernel(**start)
         kc = km.client()
         kc.start_channels()
@@ -83,13 +65,11 @@ def execute(nb: NotebookNode, workdir: Path, *, allow_errors: bool = False) -> N
     stops its own: nbclient's default graceful shutdown waits for the kernel to finalize
     its interpreter, which after an answer (chatkit, agents, openai, SQLAlchemy loaded)
     is 0.5-0.9 s of CPU quiet, and 1-3 s of wall at load ~12, that no test reads: a
-    kernel that did not exit would be killed all the same, without an error. The kernel
-    is forked from a warm process (tests/fixtures/kernel_fork.py).
+    kernel that did not exit would be killed all the same, without an error.
     """
     with ipc_kernel_config() as config:
         NotebookClient(
             nb,
-            kernel_manager_class=_ForkedKernelManager,
             timeout=180,
             kernel_name="python3",
             allow_errors=allow_errors,
