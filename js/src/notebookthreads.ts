@@ -79,21 +79,17 @@ export async function tellServer(
 
 /** Notebook path → its last thread id, kept in localStorage per Jupyter server. */
 export class NotebookThreadMemory {
-  private readonly key: string;
-
   /** The localStorage key this memory is kept under (another tab's change says it). */
-  get storageKey(): string {
-    return this.key;
-  }
+  readonly storageKey: string;
 
   /** `baseUrl`: the Jupyter server's base URL, full or only its path. */
   constructor(baseUrl: string) {
-    this.key = memoryKey(baseUrl);
+    this.storageKey = memoryKey(baseUrl);
   }
 
   private read(): Record<string, string> {
     try {
-      const value = JSON.parse(window.localStorage.getItem(this.key) ?? "{}");
+      const value = JSON.parse(window.localStorage.getItem(this.storageKey) ?? "{}");
       return value && typeof value === "object" ? (value as Record<string, string>) : {};
     } catch {
       return {}; // storage disabled or damaged: nothing remembered
@@ -102,7 +98,7 @@ export class NotebookThreadMemory {
 
   private write(map: Record<string, string>): void {
     try {
-      window.localStorage.setItem(this.key, JSON.stringify(map));
+      window.localStorage.setItem(this.storageKey, JSON.stringify(map));
     } catch {
       // storage disabled: nothing to remember
     }
