@@ -99,17 +99,27 @@ export function followNotebookThreads(
   // in on the launcher is of no notebook). One only opened meanwhile is not taken.
   let restoring = !!restored;
   let startedRestoring: string | null = null;
+  // Sent then to start a conversation whose creation has not landed yet: it may land
+  // after the notebook attached (the request in flight), and is taken up the same way.
+  let creating = false;
   void restored?.then((withNotebook) => {
     restoring = false;
-    if (!withNotebook) startedRestoring = null;
+    if (!withNotebook) {
+      startedRestoring = null;
+      creating = false;
+    }
   });
   const stopRemember = chat.onThreadChange((id) => {
     // Started: created by the message being answered (busy), not a conversation opened.
-    if (!path && id && restoring && chat.session.busy) startedRestoring = id;
-    if (path && id) threads.set(path, id);
+    const started = !!id && chat.session.busy && (creating || (!path && restoring));
+    creating = false;
+    if (started) startedRestoring = id;
+    // Created once the notebook attached, of no notebook still: as if created before, the
+    // switch deferred behind this answer decides whose it is.
+    if (path && id && !started) threads.set(path, id);
     // With no notebook attached, a conversation of no notebook is remembered as such;
     // one opened from the history that is a notebook's stays that notebook's.
-    if (!path && id && !chat.session.state.thread?.metadata?.notebook) threads.setUnattached(id);
+    if ((!path || started) && id && !chat.session.state.thread?.metadata?.notebook) threads.setUnattached(id);
     // A new conversation (the person's choice, in the notebook attached now): a switch
     // deferred behind the answer it cut no longer opens the notebook's remembered one.
     if (!id) pending = false;
@@ -223,6 +233,8 @@ export function followNotebookThreads(
     const busy = chat.session.busy;
     const ended = wasBusy && !busy;
     wasBusy = busy;
+    // Failed before the conversation was created: the next one created is not that one.
+    if (ended) creating = false;
     if (ended && pending) {
       queueMicrotask(() => {
         if (pending && !chat.session.busy && !chat.preparing) switchTo();
@@ -233,7 +245,10 @@ export function followNotebookThreads(
   const stopPrepared = chat.onPrepared(() => {
     // Sent while restoring in the conversation shown, with no notebook attached: the one
     // the restored notebook takes (a new one's id comes with its creation, above).
-    if (!path && restoring && chat.session.busy && chat.threadId) startedRestoring = chat.threadId;
+    if (!path && restoring && chat.session.busy) {
+      if (chat.threadId) startedRestoring = chat.threadId;
+      else creating = true;
+    }
     if (pending) switchTo();
   });
   link.changed.connect(onChanged);

@@ -44,7 +44,8 @@ interface Held {
 /**
  * A chat over a real ChatSession. `threads` (id → notebook) are on the server;
  * `threads.get_by_id` and `threads.list` wait while `hold` names them (by thread id or
- * notebook path); every request is recorded; a message's answer ends at once.
+ * notebook path), a new thread's creation while it holds "create"; every request is
+ * recorded; a message's answer ends at once.
  */
 function serverChat(threads: Record<string, string>, hold: Set<string>) {
   const requests: { type: string; params: Record<string, unknown>; metadata?: Record<string, unknown> }[] = [];
@@ -72,6 +73,7 @@ function serverChat(threads: Record<string, string>, hold: Set<string>) {
         const id = String(req.params.thread_id ?? "thr_new");
         const thread = { id, title: "", created_at: "2026-01-01T00:00:00", status: { type: "active" }, metadata: {} };
         if (req.type === "threads.create") {
+          await wait(req.type, "create");
           yield encoder.encode(`data: ${JSON.stringify({ type: "thread.created", thread: { ...thread, items: { data: [], has_more: false } } })}\n\n`);
         }
         const item = { id: `msg_${requests.length}`, thread_id: id, created_at: "2026-01-01T00:00:00", type: "assistant_message", content: [{ type: "output_text", text: "Done.", annotations: [] }] };
@@ -324,6 +326,47 @@ test("a message sent while restoring in the conversation of no notebook reopened
   attach(null);
   await settle();
   assert.equal(session.threadId, null);
+});
+
+test("a conversation whose creation lands after the restored notebook attached is that notebook's, on the server too", async () => {
+  // The question is sent while the layout loads; the notebook attaches while the request
+  // creating its conversation is still in flight.
+  const { restored, restore } = pendingRestore();
+  const { chat, session, requests, release } = serverChat({}, new Set(["create"]));
+  const { memory, attach } = follow(chat, {}, null, restored);
+  const sent = chat.send("asked while restoring");
+  await settle();
+  assert.equal(session.threadId, null);
+  attach("restoring.ipynb");
+  restore(true);
+  await settle();
+  release("create");
+  await sent;
+  await settle();
+  assert.equal(session.threadId, "thr_new", "the question went out of view");
+  assert.equal(memory.get("restoring.ipynb"), "thr_new");
+  const update = requests.find((r) => r.type === "threads.update");
+  assert.deepEqual(update?.params, { thread_id: "thr_new", title: "" });
+  assert.deepEqual(update?.metadata, { notebook: "restoring.ipynb" }, "not tied to the notebook on the server");
+  assert.equal(memory.unattached(), null);
+
+  // The same with a conversation of the notebook remembered: it is the notebook's, as
+  // when the creation lands before the notebook attaches; the new one stays of no notebook.
+  const later = pendingRestore();
+  const other = serverChat({ thr_a: "restoring.ipynb" }, new Set(["create"]));
+  const two = follow(other.chat, { "restoring.ipynb": "thr_a" }, null, later.restored);
+  const second = other.chat.send("asked while restoring");
+  await settle();
+  two.attach("restoring.ipynb");
+  later.restore(true);
+  await settle();
+  other.release("create");
+  await second;
+  await settle();
+  assert.equal(two.memory.get("restoring.ipynb"), "thr_a");
+  assert.equal(other.session.threadId, "thr_a");
+  assert.ok(!other.requests.some((r) => r.type === "threads.update"));
+  assert.equal(two.memory.unattached(), "thr_new");
 });
 
 test("a message sent while restoring in a notebook's conversation opened from History: the restored notebook does not take it", async () => {
