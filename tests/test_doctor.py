@@ -2,10 +2,9 @@
 
 Each run is ``python -m jupyter_chatkit.doctor`` in a fresh Python forked from one that
 imported the libraries the command imports anyway (:data:`PREFIX`: jupyter_server's
-extension config, jupyterlab_server, openai, the store's engine: ~2.5 s of CPU a run,
-most of it jsonschema's rfc3987-syntax grammars); see tests/fresh_python.py. Each run has
-its own environment, arguments, output and exit status; the command itself, the
-settings it reads and its checks run in the child.
+extension config, jupyterlab_server, openai: ~1.8 s of CPU a run); see
+tests/fresh_python.py. Each run has its own environment, arguments, output and exit
+status; the command itself, the settings it reads and its checks run in the child.
 """
 
 from __future__ import annotations
@@ -28,8 +27,7 @@ pytestmark = pytest.mark.timeout(120)
 PREFIX = (
     "import jupyter_core.application, jupyter_server.extension.config, jupyterlab_server.config\n"
     "import jupyter_client.manager, openai\n"
-    "import jupyter_chatkit.assistant.models, jupyter_chatkit.settings, "
-    "jupyter_chatkit.store.engine\n"
+    "import jupyter_chatkit.assistant.models, jupyter_chatkit.settings\n"
 )
 # What ``python -m jupyter_chatkit.doctor`` runs.
 DOCTOR = (
@@ -155,6 +153,28 @@ def test_offline_reports_the_demo_model_and_the_extensions(tmp_path: Path) -> No
     from jupyter_chatkit import __version__
 
     assert f"✓ kernel python3: imports jupyter_chatkit {__version__}" in out
+
+
+def test_the_report_loads_no_store(tmp_path: Path) -> None:
+    # The default store's path is one line of the report: naming it loaded the whole
+    # store (SQLAlchemy, openai-chatkit's types: ~1.7 s of CPU at each start).
+    watch = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(m for m in ('sqlalchemy', 'chatkit')"
+        " if m in sys.modules)), file=sys.stderr))\n"
+    )
+    code, out, err = run_script(
+        PREFIX,
+        watch + DOCTOR,
+        "--json",
+        "--no-kernel",
+        env={"JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path)},
+    )
+    assert code == 0, out + err
+    assert json.loads(out)["settings"]["store"] == (
+        f"sqlite:///{tmp_path / 'jupyter_chatkit' / 'chat.sqlite3'}"
+    )
+    assert json.loads(err.strip().splitlines()[-1]) == []
 
 
 def test_settings_come_from_the_server_config_then_the_environment(tmp_path: Path) -> None:

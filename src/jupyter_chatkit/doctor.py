@@ -23,7 +23,7 @@ from jupyter_core.application import JupyterApp
 from traitlets import Bool, Float, TraitError, Unicode, default, validate
 
 from . import __version__
-from .settings import ENV_API_KEY, JupyterChatKit, redact_url
+from .settings import ENV_API_KEY, JupyterChatKit, default_sqlite_path, redact_url
 
 KERNEL_CODE = "import jupyter_chatkit; print(jupyter_chatkit.__version__)"
 # The provider only has to answer; a short reply keeps the check cheap.
@@ -47,8 +47,6 @@ class Check:
 
 def describe_settings(settings: JupyterChatKit) -> dict[str, Any]:
     """The settings in force, safe to print: names, never the key or a password."""
-    from .store.engine import default_sqlite_path
-
     return {
         "version": __version__,
         "provider": settings.provider,

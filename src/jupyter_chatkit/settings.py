@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
@@ -56,6 +57,13 @@ OFFLINE_MODEL = "offline"
 # How new conversations get a title (title_threads); True and False read as model / off.
 TITLE_MODES = ("local", "model", "off")
 MiB = 1024 * 1024
+
+
+def default_sqlite_path() -> Path:
+    """``<jupyter_data_dir()>/jupyter_chatkit/chat.sqlite3``, where chats live by default."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "jupyter_chatkit" / "chat.sqlite3"
 
 
 def _env(name: str) -> str:

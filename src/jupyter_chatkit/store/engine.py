@@ -33,6 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 # Here for the store's users; the stream's icon is declared with the protocol.
 from ..protocol import LOCK_WAIT_ICON as LOCK_WAIT_ICON
 
+# Defined beside its setting: naming the default path (jupyter chatkit) loads no store.
+from ..settings import default_sqlite_path as default_sqlite_path
+
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PGInsert
 
@@ -53,13 +56,6 @@ BEGIN_MODE_OPTION = "jupyter_chatkit_begin"
 
 _SQLITE_DRIVERS = {"sqlite", "sqlite+aiosqlite"}
 _POSTGRES_DRIVERS = {"postgresql", "postgres", "postgresql+asyncpg"}
-
-
-def default_sqlite_path() -> Path:
-    """``<jupyter_data_dir()>/jupyter_chatkit/chat.sqlite3``, where chats live by default."""
-    from jupyter_core.paths import jupyter_data_dir
-
-    return Path(jupyter_data_dir()) / "jupyter_chatkit" / "chat.sqlite3"
 
 
 class StoreURLError(ArgumentError, ValueError):
