@@ -498,7 +498,8 @@ def test_a_conversation_asked_with_no_notebook_open_stays_of_none(
     notebook took the question up as its conversation). Closed again, the bar says no
     notebook is open and the question is back: header, conversation and the next
     message agree (before: the closed notebook's conversation stayed under "No notebook
-    open", where the next message went)."""
+    open", where the next message went). The notebook's conversation picked from the
+    history then: the bar, still saying no notebook is open, names it."""
     lab_page.server.write_notebook("later.ipynb", ["x = 1"])
     lab_page.open()
     open_panel(page)
@@ -524,11 +525,27 @@ def test_a_conversation_asked_with_no_notebook_open_stays_of_none(
            return (await r.json()).data.length; }"""
     )
     assert listed == 0
+    scripted_llm.script(Reply("Asked in the notebook."))
+    send(page, "a question in later")
     # Closed (disposed: closing asks whether to save): no notebook, the question back.
     page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].forEach(w => w.dispose())")
-    page.locator(f"{PANEL} .jp-chatkit-context.jp-mod-detached").wait_for(timeout=30_000)
+    bar = page.locator(f"{PANEL} .jp-chatkit-context.jp-mod-detached")
+    bar.wait_for(timeout=30_000)
     page.locator(USER, has_text="a question with no notebook").wait_for(timeout=30_000)
+    assert bar.locator(".jp-chatkit-notebook-name").count() == 0
     screenshot(page, "notebook-closed")
+    # later.ipynb's conversation picked from the history: still no notebook open (its
+    # cells unseen), and the bar says whose conversation this is.
+    page.locator(f"{PANEL} [aria-label='Conversation history']").first.click()
+    row = page.locator(f"{PANEL} .jck-history-row", has_text="later.ipynb")
+    row.locator(".jck-history-title").click()
+    page.locator(USER, has_text="a question in later").wait_for(timeout=30_000)
+    named = bar.locator(".jp-chatkit-notebook-name")
+    named.wait_for(timeout=30_000)
+    assert named.inner_text() == "later.ipynb"
+    assert named.get_attribute("title") == "later.ipynb"
+    assert "No notebook open" in bar.inner_text()
+    screenshot(page, "notebook-conversation-picked")
 
 
 # -- the chat bundle on a bare page (js/test/page/e2e.ts) ----------------------------------

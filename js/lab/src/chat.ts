@@ -65,6 +65,8 @@ export interface ChatFactoryOptions {
   models?: Promise<ModelChoice | null>;
   /** Esc in the message box: back to the notebook. */
   escape?: () => void;
+  /** The conversation shown is this notebook's (null: of none), told at each change. */
+  shownNotebook?: (notebook: string | null) => void;
 }
 
 /**
@@ -153,6 +155,17 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
     link.openChanged.connect(showOpen);
     showOpen();
     const stopFollow = followNotebookThreads(chat, link, threads, options.restored);
+    // Whose conversation is shown: the bar names it while no notebook is attached.
+    let shownNotebook: string | null = null;
+    const tellNotebook = (): void => {
+      const notebook = chat.session.state.thread?.metadata?.notebook;
+      const now = typeof notebook === "string" && notebook ? notebook : null;
+      if (now === shownNotebook) return;
+      shownNotebook = now;
+      options.shownNotebook?.(now);
+    };
+    const stopTellNotebook = chat.session.subscribe(tellNotebook);
+    tellNotebook();
     // A turn a `%chat` widget of this page runs in the conversation shown here: follow it
     // live (TURN.WATCH from its start), then show the thread as saved (turnsignal.ts; the
     // widget does the same for the sidebar's turns). Not while this chat answers or
@@ -196,6 +209,7 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       },
       dispose: () => {
         stopFollow();
+        stopTellNotebook();
         stopTurnSignals();
         stopWatchChange();
         watched.stop();

@@ -33,6 +33,9 @@ export class AssistantPanel extends Widget {
   private readonly noticeEl: HTMLElement;
   private readonly chatEl: HTMLElement;
   private noticeTimer = 0;
+  // The notebook the conversation shown belongs to (one picked from the history): the bar
+  // names it while no notebook is attached.
+  private shownNotebook: string | null = null;
   // JupyterLab's toasts (its first-start news question) cover the panel's bottom: the
   // message box moves above them while they show (toastroom.ts), from the first show.
   private stopToastRoom: (() => void) | null = null;
@@ -84,6 +87,14 @@ export class AssistantPanel extends Widget {
     this.chat?.setSendKey(key);
   }
 
+  /** The conversation shown is `notebook`'s (null: of no notebook): with no notebook
+   * attached, the bar says whose it is. */
+  setShownNotebook(notebook: string | null): void {
+    if (notebook === this.shownNotebook) return;
+    this.shownNotebook = notebook;
+    this.showContext(this.link, this.link.panel);
+  }
+
   /** Show a short message above the chat for a few seconds. */
   notify(text: string): void {
     this.noticeEl.replaceChildren(document.createTextNode(text));
@@ -123,6 +134,7 @@ export class AssistantPanel extends Widget {
     }
     this.chat?.dispose();
     this.chat = null;
+    this.setShownNotebook(null);
     window.clearTimeout(this.noticeTimer);
     this.noticeEl.replaceChildren();
     this.noticeEl.hidden = true;
@@ -210,22 +222,37 @@ export class AssistantPanel extends Widget {
     // The bar cuts a long name with an ellipsis: the whole of it shows on hover anywhere.
     this.contextEl.title = panel ? revealText(`Attached to ${panel.context.path}`) : "";
     if (!panel) {
-      this.contextEl.textContent = "No notebook open: answers cannot see cells or variables.";
       this.contextEl.classList.add("jp-mod-detached");
+      const of = this.shownNotebook;
+      if (!of) {
+        this.contextEl.textContent = "No notebook open: answers cannot see cells or variables.";
+        return;
+      }
+      // A notebook's conversation (picked from the history): answers do not see that
+      // notebook either until it is open, and the bar says which one it is.
+      this.contextEl.append(
+        "No notebook open: answers cannot see the cells or variables of ",
+        this.notebookName(of),
+        ", this conversation's notebook.",
+      );
       return;
     }
     this.contextEl.classList.remove("jp-mod-detached");
     const label = document.createElement("span");
     label.textContent = "Attached to ";
+    this.contextEl.append(label, this.notebookName(panel.context.localPath, panel.context.path));
+  }
+
+  private notebookName(localPath: string, path: string = localPath): HTMLElement {
     const name = document.createElement("strong");
     name.className = "jp-chatkit-notebook-name";
     // Its file name, or as much of its path as tells it from another open notebook of
     // that name (the chips' and the history's rule: "a/nb.ipynb" beside "b/nb.ipynb").
-    name.textContent = distinctName(panel.context.localPath, this.link.openPaths());
-    name.title = panel.context.path;
+    name.textContent = distinctName(localPath, this.link.openPaths());
+    name.title = path;
     // A file name may hold bidi controls or zero-width characters: shown for what they are.
     revealIn(name);
-    this.contextEl.append(label, name);
+    return name;
   }
 
   /** Another notebook opened or closed: the attached one's name may grow or shrink. */

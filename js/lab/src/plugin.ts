@@ -103,6 +103,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         offline: modelInfo.then((info) => !!info?.offline),
         models: choice,
         escape: focusNotebook,
+        shownNotebook: (notebook) => panel.setShownNotebook(notebook),
       })(host);
     });
     let placedOn: Side | null = null;
