@@ -41,6 +41,7 @@ import pytest
 
 from .fixtures.browser import INPUT, JupyterServer, LabPage, open_panel, wait_idle
 from .fixtures.fake_llm import FakeLLM, Reply
+from .fixtures.lab_reuse import OPEN_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -86,9 +87,15 @@ def notebook_threads(server: JupyterServer, notebook: str) -> list[dict[str, Any
     return list(page["data"])
 
 
-def open_and_run(lab: LabPage, name: str, cells: list[str]) -> None:
+def open_and_run(lab: LabPage, name: str, cells: list[str], same_page: bool = False) -> None:
+    """Write notebook ``name``, open it (``same_page``: in the page as it is, as a person
+    opens a notebook, without loading JupyterLab anew) and run it; its widget shown."""
     lab.server.write_notebook(name, cells)
-    lab.open(name)
+    if same_page:
+        lab.page.evaluate(OPEN_JS, [name])
+        lab.wait_for_kernel_idle()
+    else:
+        lab.open(name)
     lab.run_all()
     lab.page.locator(f"{HOST} .jck-input").first.wait_for(state="visible", timeout=60_000)
 
@@ -160,8 +167,11 @@ def test_widget_keeps_to_its_notebooks_conversations(
     assert {"sales.ipynb": thread_id} in remembered
 
     # Another notebook's widget starts with no conversation, and its history lists
-    # nothing for "This notebook" but names sales.ipynb's under "All notebooks".
-    open_and_run(lab, "other.ipynb", [CHAT_CELL])
+    # nothing for "This notebook" but names sales.ipynb's under "All notebooks". Opened
+    # in the same page once sales.ipynb is closed, as a person does (a load of its own
+    # cost a JupyterLab page load, and left nothing of sales.ipynb's chat in memory).
+    lab.notebook_js("nb.dispose();")
+    open_and_run(lab, "other.ipynb", [CHAT_CELL], same_page=True)
     page.locator(f"{HOST} .jck-chip-notebook", has_text="other.ipynb").wait_for()
     screenshot(page, "other-notebook")
     assert page.locator(USER_MSG).count() == 0
