@@ -14,6 +14,7 @@ import pytest
 from tests.fixtures.agent_steps import STEP, insert_and_edit, statuses_are
 from tests.fixtures.browser import PANEL, LabPage, open_panel, wait_idle
 from tests.fixtures.fake_llm import FakeLLM
+from tests.fixtures.lab_reuse import OPEN_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One kept JupyterLab page for the module's lab_page tests (tests/fixtures/lab_reuse.py).
@@ -132,13 +133,17 @@ def test_kernel_notes_survive_a_reload_of_a_notebook_without_cell_ids(
     assert (lab_page.server.root_dir / "noids_crash.ipynb").read_text() == text
     screenshot(page, "stopped-note-after-reload")
 
-    # Renamed into a folder, then opened again (the note is kept by the path, its
-    # session having ended with the shutdown): the note follows the notebook.
+    # Renamed into a folder, closed and opened again (new cell models: the note is read
+    # from the browser's storage, kept by the path, its session having ended with the
+    # shutdown): the note follows the notebook. In the same page, as a person does (a
+    # load of its own cost a JupyterLab page load; the reloads above check the load).
     (lab_page.server.root_dir / "moved").mkdir(exist_ok=True)
     lab_page.notebook_js(
         "await nb.context.rename('moved/noids_renamed.ipynb'); nb.context.model.dirty = false;"
+        " nb.dispose();"
     )
-    lab_page.open("moved/noids_renamed.ipynb")
+    page.evaluate(OPEN_JS, ["moved/noids_renamed.ipynb"])
+    lab_page.wait_for_kernel_idle()
     cells.nth(1).locator(FIX_BUTTON).wait_for(timeout=30_000)
     assert "shut down" in cells.nth(1).inner_text()
     screenshot(page, "stopped-note-after-rename")
