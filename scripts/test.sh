@@ -66,7 +66,7 @@ if [ ${#need[@]} -gt 0 ]; then step apt-get-install apt_install "${need[@]}"; fi
 # front end inside: 160 s, half of the two cores idle for ~130 s). Then the front end's
 # build (js/package.json's, in its two parts: the lab extension's `jupyter-builder` is a
 # build requirement) and the project, editable, without dependencies and without build
-# isolation: its build hook skips the front end it finds built (skip-if-exists). A plain
+# isolation, its build hook told to skip the front end just built. A plain
 # `pip install .` is unchanged: isolated, from pyproject alone, building the front end.
 js_packages() {
   (cd js && npm install && npm run install:lab)
@@ -93,10 +93,23 @@ while todo:
 print(*deps, *project["build-system"]["requires"], sep="\n")
 PY
 )
-  # --no-compile: pip wrote bytecode for each of the ~11,400 modules it installs (42 s of
-  # CPU on one core, most of the step's time), where the suite imports a fraction of them:
-  # those are compiled at their first import, once (pytest's processes write bytecode).
-  python -m pip install -q --disable-pip-version-check --no-compile "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
+  # Installed by uv (from PyPI, itself a wheel pip installs in seconds), not pip: pip took
+  # 74-94 s of CPU and 135 s (quiet) to 355 s (loaded), fetching ~160 packages' index pages
+  # and wheels one at a time (nothing cached: the network here sends no caching headers),
+  # a new venv's pip (23.2) checking each of ~80,000 index links' tags; uv fetches side by
+  # side and installs the same versions in 15-16 s of CPU (3 s with its cache). Like pip
+  # with --no-compile, it writes no bytecode: the suite imports a fraction of the ~11,400
+  # modules, compiled at their first import, once (pytest's processes write bytecode).
+  # uv reads no pip settings: the trust store pip uses (the system's) and an index set
+  # by PIP_INDEX_URL are passed on.
+  python -m pip install -q --disable-pip-version-check "uv>=0.13,<0.14" || {
+    echo "python-deps: uv could not be installed (python -m pip install uv): see above" >&2
+    return 1
+  }
+  export UV_SYSTEM_CERTS=true  # (a step runs in a subshell: this stays in it)
+  [ -z "${PIP_INDEX_URL:-}" ] || export UV_INDEX_URL=${UV_INDEX_URL:-$PIP_INDEX_URL}
+  python -m uv pip install -q --python "$(python -c 'import sys; print(sys.executable)')" \
+    "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
 }
 # rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
 # rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
@@ -135,11 +148,16 @@ finish python-deps
 # used only where they hold.
 mypy_cache="${XDG_CACHE_HOME:-$HOME/.cache}/jupyter-chatkit/mypy"
 step ruff-mypy bash -c "python -m ruff check src tests bench && python -m ruff format --check src tests bench && python -m mypy --cache-dir '$mypy_cache'"
-# Then the front end's build and the project itself, editable (its front end built, the
-# hook skips it; its dependencies in): seconds.
+# Then the front end's build and the project itself, editable (its dependencies in), by
+# uv as they were: seconds. An editable build runs the front end's build hook whatever is
+# built (skip-if-exists holds for a standard build only): npm install and the whole front
+# end's build again (11-12 s of CPU, 21-29 s), beside the node tests reading it;
+# SKIP_JUPYTER_BUILDER (hatch-jupyter-builder's) leaves that out: js-build has just built
+# it. (pip, skipping it too: 3-4 s of CPU; uv 1.6 s.)
 step js-build js_build
 finish js-build
-step pip-install-e python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
+step pip-install-e env SKIP_JUPYTER_BUILDER=1 python -m uv pip install -q \
+  --python "$(python -c 'import sys; print(sys.executable)')" --no-build-isolation --no-deps -e .
 finish pip-install-e
 
 # Bytecode written: where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets
