@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `tsc --noEmit -p .` for the package in the current folder (js or js/lab), incremental,
- * its build info kept outside the clone so that a fresh clone on the same machine (CI)
- * checks only what changed since the last check.
+ * its build info kept outside the clone so that a fresh clone on a machine that checked
+ * before checks only what changed since (a new machine, as CI's may be, checks all).
  *
  * A full check took 14-27 s of CPU a package, most of it checking types; with the build
  * info of an unchanged tree, ~5 s (the files are still read and parsed, their hashes
