@@ -98,6 +98,10 @@ async def test_a_first_turn_ends_when_another_process_deletes_its_thread(
     reader = asyncio.ensure_future(collect(result.chunks))
     await asyncio.wait_for(waiting.wait(), 10)
     thread_id = next(iter(assistant.running._turns))
+    # Another process finds the thread in the store only once its first save is made,
+    # which may come after the model was asked (first_saves.py): deleting it sooner
+    # found nothing (NotFoundError, run 77 on PostgreSQL).
+    assert await assistant.first_saves.made(thread_id)
 
     await store_elsewhere.delete_thread(thread_id, ALICE)  # another process
 
