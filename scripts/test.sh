@@ -74,6 +74,8 @@ js_packages() {  # js's and js/lab's side by side: two trees, one npm cache (cac
   (cd js && { npm install & npm run install:lab; lab=$?; wait $! && [ "$lab" = 0 ]; })
 }
 js_build() { npm --prefix js run build:widget && npm --prefix js/lab run build; }
+# The interpreter uv installs into (uv does not go by `python` on PATH as pip does).
+python_exe=$(python -c 'import sys; print(sys.executable)')
 python_deps() {  # the test extra's requirements, its own extras expanded, and the build's
   local deps
   mapfile -t deps < <(python - <<'PY'
@@ -110,7 +112,7 @@ PY
   }
   export UV_SYSTEM_CERTS=true  # (a step runs in a subshell: this stays in it)
   [ -z "${PIP_INDEX_URL:-}" ] || export UV_INDEX_URL=${UV_INDEX_URL:-$PIP_INDEX_URL}
-  python -m uv pip install -q --python "$(python -c 'import sys; print(sys.executable)')" \
+  python -m uv pip install -q --python "$python_exe" \
     "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
 }
 # rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
@@ -159,7 +161,7 @@ step ruff-mypy bash -c "python -m ruff check src tests bench && python -m ruff f
 step js-build js_build
 finish js-build
 step pip-install-e env SKIP_JUPYTER_BUILDER=1 python -m uv pip install -q \
-  --python "$(python -c 'import sys; print(sys.executable)')" --no-build-isolation --no-deps -e .
+  --python "$python_exe" --no-build-isolation --no-deps -e .
 finish pip-install-e
 
 # Bytecode written: where PYTHONDONTWRITEBYTECODE is set (this machine's environment sets
