@@ -5,9 +5,10 @@ and asks the kernel only for its variables), and without it (the widget falls ba
 the kernel comm, and the kernel runs the assistant itself). The model is the fake
 OpenAI-compatible server with scripted replies, except in the code-card tests, which
 show the built-in offline model's demo card. The first set-up's steps (a tool, a file, a
-hostile answer) run in one notebook of the module's JupyterLab; the comm test starts a
-server of its own; the code-card tests share one server with nothing configured with
-test_offline_hint_lab.py (``offline_jupyter``, ``SHARED_LAB``).
+hostile answer) run in one notebook on the kept page of the module's JupyterLab; the comm
+test starts a server of its own; the Notebook 7 code-card test shares one server with
+nothing configured with test_offline_hint_lab.py (``offline_jupyter``, ``SHARED_LAB``),
+which checks the card in JupyterLab (tests/browser/offline_cards.py).
 Screenshots land in ``test-output/<test name>/``.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from .browser.offline_cards import CARDS_CELLS, insert_card_below_the_widgets_cell, run_cell_output
 from .fixtures.browser import (
     WIDGET,
     JupyterServer,
@@ -35,6 +37,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 # JupyterLab with test_context_lab.py's group (tests/fixtures/shared_labs.py): two server
 # starts fewer.
 SHARED_LAB = "context"
+# The server-endpoint test (``lab_page``) runs on the group's kept JupyterLab page
+# (tests/fixtures/lab_reuse.py): a JupyterLab page load fewer.
+REUSE_LAB_PAGE = True
 
 INPUT = f"{WIDGET} .jck-input"
 ANSWER = f"{WIDGET} .jck-msg.jck-assistant"
@@ -42,25 +47,11 @@ SETUP = (
     "import pandas as pd\n"
     "sales = pd.DataFrame({'region': ['north', 'south'], 'revenue': [120.5, 98.0]})"
 )
-# The code-card tests' first cell: the offline model's card is the same whatever the kernel
-# holds, so no DataFrame (``import pandas`` is ~0.65 s of CPU in each test's kernel).
-CARDS_SETUP = "sales = {'region': ['north', 'south'], 'revenue': [120.5, 98.0]}"
 
 
 def ask_in_widget(page: Any, text: str) -> str:
     """Type into the widget's composer; return the new answer's text."""
     return send(page, text, WIDGET, timeout=90_000)
-
-
-def run_cell_output(lab: LabPage, index: int) -> str:
-    """The text of a cell's outputs."""
-    return str(
-        lab.notebook_js(
-            "const cell = nb.content.widgets[arg];"
-            " return cell.node.querySelector('.jp-OutputArea')?.innerText ?? '';",
-            index,
-        )
-    )
 
 
 def open_chat_notebook(lab: LabPage, name: str, cells: list[str]) -> None:
@@ -100,69 +91,86 @@ def test_widget_via_the_server_endpoint(
     """
     lab, fake_llm, server = lab_page, scripted_llm, lab_page.server
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
     requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
 
-    # Step 1, the server endpoint: the model's tool call is answered by the kernel.
-    fake_llm.script(
-        Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("You have sales.")
-    )
-    answer = ask_in_widget(page, "what variables do I have?")
-    assert answer == "You have sales.", f"step 1 (tool over the endpoint): {answer!r}"
-    # The kernel answered the tool: the model saw the notebook's DataFrame.
-    (sales,) = [v for v in tool_output(fake_llm)["variables"] if v["name"] == "sales"]
-    assert [c["name"] for c in sales["columns"]] == ["region", "revenue"], f"step 1: {sales}"
-    assert any("/jupyter-chatkit/chatkit" in url for url in requests), "step 1: no endpoint"
-    screenshot(page, "answered")
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
 
-    # Step 2, files attached through the server: a text file reaches the model with its
-    # secret hidden; a program is refused.
-    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
-    csv = f"region,revenue,token\nnorth,120.5,{token}\n"
-    page.locator(f"{WIDGET} .jck-file-input").set_input_files(
-        [
-            {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()},
-            {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"},
+    def on_request(request: Any) -> None:
+        requests.append(request.url)
+
+    page.on("dialog", on_dialog)
+    open_chat_notebook(lab, "widget.ipynb", [SETUP, "%load_ext jupyter_chatkit\n%chat"])
+    page.on("request", on_request)
+    # The page is the group's kept one: the listeners go with the test (a failed test's
+    # page is closed).
+    try:
+        # Step 1, the server endpoint: the model's tool call is answered by the kernel.
+        fake_llm.script(
+            Reply(tool_calls=[ToolCall("list_kernel_variables", {})]), Reply("You have sales.")
+        )
+        answer = ask_in_widget(page, "what variables do I have?")
+        assert answer == "You have sales.", f"step 1 (tool over the endpoint): {answer!r}"
+        # The kernel answered the tool: the model saw the notebook's DataFrame.
+        (sales,) = [v for v in tool_output(fake_llm)["variables"] if v["name"] == "sales"]
+        assert [c["name"] for c in sales["columns"]] == ["region", "revenue"], f"step 1: {sales}"
+        assert any("/jupyter-chatkit/chatkit" in url for url in requests), "step 1: no endpoint"
+        screenshot(page, "answered")
+
+        # Step 2, files attached through the server: a text file reaches the model with its
+        # secret hidden; a program is refused.
+        token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+        csv = f"region,revenue,token\nnorth,120.5,{token}\n"
+        page.locator(f"{WIDGET} .jck-file-input").set_input_files(
+            [
+                {"name": "sales.csv", "mimeType": "text/csv", "buffer": csv.encode()},
+                {"name": "tool.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"},
+            ]
+        )
+        page.locator(f"{WIDGET} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
+        page.locator(
+            f"{WIDGET} .jck-chip-attachment:not(.jck-uploading)", has_text="sales.csv"
+        ).wait_for()
+        screenshot(page, "attached")
+        fake_llm.script(Reply("One region."))
+        asked = len(fake_llm.requests)
+        answer = ask_in_widget(page, "what is in this file?")
+        assert answer == "One region.", f"step 2 (attachment): {answer!r}"
+        # (The first step's thread title may be asked for in between: found by its file.)
+        sent = [
+            r for r in fake_llm.requests[asked:] if "sales.csv" in json.dumps(r["messages"][-1])
         ]
-    )
-    page.locator(f"{WIDGET} .jck-toast", has_text="tool.exe cannot be attached").wait_for()
-    page.locator(
-        f"{WIDGET} .jck-chip-attachment:not(.jck-uploading)", has_text="sales.csv"
-    ).wait_for()
-    screenshot(page, "attached")
-    fake_llm.script(Reply("One region."))
-    asked = len(fake_llm.requests)
-    answer = ask_in_widget(page, "what is in this file?")
-    assert answer == "One region.", f"step 2 (attachment): {answer!r}"
-    # (The first step's thread title may be asked for in between: found by its file.)
-    sent = [r for r in fake_llm.requests[asked:] if "sales.csv" in json.dumps(r["messages"][-1])]
-    assert sent, "step 2: no model request carried the file"
-    parts = sent[0]["messages"][-1]["content"]
-    text = next(p["text"] for p in parts if p["type"] == "text" and "sales.csv" in p["text"])
-    # The file reached the model as text, with its secret hidden.
-    assert "north,120.5," in text, f"step 2: the file's text: {text!r}"
-    assert token not in json.dumps(fake_llm.requests), "step 2: the file's secret reached the model"
+        assert sent, "step 2: no model request carried the file"
+        parts = sent[0]["messages"][-1]["content"]
+        text = next(p["text"] for p in parts if p["type"] == "text" and "sales.csv" in p["text"])
+        # The file reached the model as text, with its secret hidden.
+        assert "north,120.5," in text, f"step 2: the file's text: {text!r}"
+        assert token not in json.dumps(fake_llm.requests), (
+            "step 2: the file's secret reached the model"
+        )
 
-    # Step 3, a model that answers with markup attacks: nothing runs, no command fires.
-    fake_llm.default_reply = Reply(HOSTILE)
-    terminals_before = server.api("api/terminals")
-    answer = ask_in_widget(page, "say something")
-    assert "Here you go" in answer and "open a terminal" in answer, f"step 3: {answer!r}"
-    message = page.locator(ANSWER).last
-    for link_text in ("click me", "open a terminal"):
-        link = message.get_by_text(link_text)
-        if link.count():
-            link.first.click(modifiers=["Control"])  # would open a tab, never run code
-    page.wait_for_timeout(500)
-    assert page.evaluate("() => window.__pwned ?? null") is None, "step 3: markup ran code"
-    assert dialogs == [], f"step 3: dialogs opened: {dialogs}"
-    # The markup is shown as text: no live element or attribute came out of it.
-    live = message.evaluate(LIVE_JS)
-    assert live == {"tags": 0, "handlers": 0, "commands": 0, "js": 0}, f"step 3: {live}"
-    assert server.api("api/terminals") == terminals_before, "step 3: a terminal was opened"
-    screenshot(page, "hostile")
+        # Step 3, a model that answers with markup attacks: nothing runs, no command fires.
+        fake_llm.default_reply = Reply(HOSTILE)
+        terminals_before = server.api("api/terminals")
+        answer = ask_in_widget(page, "say something")
+        assert "Here you go" in answer and "open a terminal" in answer, f"step 3: {answer!r}"
+        message = page.locator(ANSWER).last
+        for link_text in ("click me", "open a terminal"):
+            link = message.get_by_text(link_text)
+            if link.count():
+                link.first.click(modifiers=["Control"])  # would open a tab, never run code
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__pwned ?? null") is None, "step 3: markup ran code"
+        assert dialogs == [], f"step 3: dialogs opened: {dialogs}"
+        # The markup is shown as text: no live element or attribute came out of it.
+        live = message.evaluate(LIVE_JS)
+        assert live == {"tags": 0, "handlers": 0, "commands": 0, "js": 0}, f"step 3: {live}"
+        assert server.api("api/terminals") == terminals_before, "step 3: a terminal was opened"
+        screenshot(page, "hostile")
+    finally:
+        page.remove_listener("dialog", on_dialog)
+        page.remove_listener("request", on_request)
 
 
 def test_widget_via_the_kernel_comm_and_back_to_python(
@@ -266,33 +274,14 @@ OFFLINE_CHAT = (
 )
 
 
-@pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_widget_code_card_inserts_below_its_own_cell(
-    offline_jupyter: JupyterServer, page: Any, screenshot: Any, app: str
+    offline_jupyter: JupyterServer, page: Any, screenshot: Any
 ) -> None:
-    """Insert on a card puts exactly its code right below the widget's cell, not run.
+    """Insert on a card puts exactly its code right below the widget's cell, not run, in
+    Notebook 7 (JupyterLab's: test_offline_hint_lab.py, on its page).
 
     The offline model makes the card: nothing is configured, and the empty chat says so.
     """
-    lab = LabPage(page, dataclasses.replace(offline_jupyter, app=app))
-    cells = [CARDS_SETUP, "%load_ext jupyter_chatkit\n%chat", "# the last cell"]
-    open_chat_notebook(lab, f"cards-{app}.ipynb", cells)
-    page.locator(f"{WIDGET} .jck-offline").wait_for(state="visible")
-    # The active cell has moved on after running; insertion must still follow the widget.
-    lab.set_active_cell(2)
-    ask_in_widget(page, "write code to plot sales")
-    card = page.locator(f"{WIDGET} .jck-widget").last
-    code = str(card.locator("pre code").first.inner_text()).strip()
-    assert code
-    card.get_by_role("button", name="Insert", exact=True).click()
-    page.wait_for_function(
-        "(n) => window.jupyterapp.shell.currentWidget.content.widgets.length > n", arg=3
-    )
-    sources = lab.cell_sources()
-    assert sources[0] == CARDS_SETUP and sources[1].startswith("%load_ext")
-    assert sources[2].strip() == code
-    assert sources[3] == "# the last cell"
-    # Inserted, not run: a person asked for Insert, not Insert & run.
-    assert run_cell_output(lab, 2) == ""
-    page.locator(WIDGET).get_by_text("Inserted in the notebook").wait_for(timeout=10_000)
-    screenshot(page, f"inserted-{app}")
+    lab = LabPage(page, dataclasses.replace(offline_jupyter, app="notebook"))
+    open_chat_notebook(lab, "cards-notebook.ipynb", CARDS_CELLS)
+    insert_card_below_the_widgets_cell(lab, screenshot, "notebook")

@@ -5,6 +5,8 @@ Nothing configured, the assistant runs the built-in offline model. The sidebar's
 answers with a kernel tool), and name the settings the README documents (*Choosing a
 model*): ``OPENAI_API_KEY`` for OpenAI, ``OPENAI_BASE_URL`` (Ollama's URL as the example)
 with ``JUPYTER_CHATKIT_MODEL`` for an OpenAI-compatible server. Names only, plain text.
+The offline model's code card in a ``%chat`` widget is inserted below the widget's cell
+(tests/browser/offline_cards.py), on the same page.
 Screenshots land in ``test-output/<test name>/``.
 """
 
@@ -15,6 +17,7 @@ import json
 from typing import Any
 
 import pytest
+from tests.browser.offline_cards import CARDS_CELLS, insert_card_below_the_widgets_cell
 from tests.fixtures.browser import (
     PANEL,
     WIDGET,
@@ -24,6 +27,7 @@ from tests.fixtures.browser import (
     wait_idle,
 )
 from tests.fixtures.chat_ui import open_panel_from_palette
+from tests.fixtures.lab_reuse import OPEN_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 # One server with nothing configured, shared with
@@ -41,7 +45,11 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     demo model and name the settings (README, "Choosing a model") that connect OpenAI or
     an OpenAI-compatible server; the offline model answers with a kernel tool and a card.
 
-    (One JupyterLab load and kernel for what were two tests, each with its own.)
+    Then, on the same page, the offline model's code card in another notebook's ``%chat``
+    widget: Insert puts its code right below the widget's cell, not run (was a test of its
+    own in test_kernel_widget_browser.py, loading JupyterLab again).
+
+    (One JupyterLab load for what were three tests, each with its own.)
     """
     lab = LabPage(page, dataclasses.replace(offline_jupyter, app="lab"))
     lab.server.write_notebook(
@@ -104,3 +112,16 @@ def test_the_offline_empty_chat_says_how_to_connect_a_model(
     note_text = str(page.locator(f"{PANEL} .jck-msg.jck-assistant").last.inner_text())
     assert "Replace cell" in shown, shown
     assert all(label in note_text for label in shown), (shown, note_text)
+
+    # The code card, in a notebook of its own (its widget then the page's only one): the
+    # first notebook closed as a kept page's reset closes it, the next opened as a load of
+    # its path shows it (lab_reuse.OPEN_JS), without loading JupyterLab again.
+    page.evaluate(
+        "() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) w.dispose(); }"
+    )
+    lab.server.write_notebook("cards-lab.ipynb", CARDS_CELLS)
+    page.evaluate(OPEN_JS, ["cards-lab.ipynb"])
+    lab.wait_for_kernel_idle()
+    lab.run_all()
+    page.locator(f"{WIDGET} .jck-input").wait_for(state="visible", timeout=60_000)
+    insert_card_below_the_widgets_cell(lab, screenshot, "lab")
