@@ -6,7 +6,7 @@
  *
  * The tests live in test/browser/, one module per subject; this file runs them all in
  * one process, so they share one Chromium launch and one kept page (browser/harness.ts):
- * node --test runs each *.test file in a process of its own.
+ * scripts/nodetests.mjs runs it in a process of its own (its harness has top-level hooks).
  */
 import "./browser/streaming";
 import "./browser/composer";
