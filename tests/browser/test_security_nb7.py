@@ -26,6 +26,8 @@ SHARED_LAB = "sidebar"
 JUPYTER_BASE_URL = "/user/ada/"  # read by the jupyter_lab fixture
 # Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+# JupyterLab's whole plugin set, as users have it (jupyter_servers.UNUSED_PLUGINS).
+JUPYTER_ALL_PLUGINS = True
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ REUSE_LAB_PAGE = True
 SHARED_LAB = "sidebar"
 # Notebook 7's pages come from the group's JupyterLab too (its notebook server extension).
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+# JupyterLab's whole plugin set, as users have it (jupyter_servers.UNUSED_PLUGINS).
+JUPYTER_ALL_PLUGINS = True
 
 
 # -- tests ------------------------------------------------------------------------------

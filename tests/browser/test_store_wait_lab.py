@@ -32,6 +32,8 @@ SHARED_LAB = "sidebar"
 REUSE_LAB_PAGE = True
 JUPYTER_BASE_URL = "/user/ada/"
 JUPYTER_EXTRA_ARGS = ["--JupyterNotebookApp.expose_app_in_browser=True"]
+# JupyterLab's whole plugin set, as users have it (jupyter_servers.UNUSED_PLUGINS).
+JUPYTER_ALL_PLUGINS = True
 
 WAITING = "Waiting for the conversation store"
 
