@@ -22,8 +22,12 @@ from typing import Any
 
 import pytest
 from tests.fixtures.agent_steps import (
+    PLANTED_CELL,
+    SLOW_CELL,
+    STEP,
     insert_and_edit,
     multi_step_fix,
+    outputs_text,
     planted_instruction,
     statuses_are,
     stop_running_cell,
@@ -287,16 +291,30 @@ def test_notebook7_multi_step_fix_with_approvals_and_undo(
     assert page.locator(f"#jp-right-stack {PANEL}").count() == 1
 
 
-def test_notebook7_planted_instruction_and_skip(
+def test_notebook7_planted_instruction_skipped_then_stop_interrupts_a_running_cell(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    planted_instruction(LabPage(page, notebook7), page, scripted_llm, screenshot)
+    """Two Agent-mode flows on one notebook, kernel and Notebook 7 page (a test each
+    before: a page load and a kernel more). The planted instruction's cell is run alone;
+    its turn ends (skipped, answered) before the second flow starts from a known state:
+    a new conversation of the notebook, the model's script and record cleared, the slow
+    cell not run yet."""
+    nb = LabPage(page, notebook7)
+    cells = [PLANTED_CELL, SLOW_CELL]
+    notebook7.write_notebook("agent7.ipynb", cells)
+    nb.open("agent7.ipynb")
+    nb.set_active_cell(0)
+    nb.notebook_js(
+        "nb.content.activate(); await window.jupyterapp.commands.execute('notebook:run-cell');"
+    )
+    nb.wait_for_kernel_idle()
+    assert "SYSTEM NOTICE" in outputs_text(nb, 0) and outputs_text(nb, 1) == "[]"
+    planted_instruction(nb, page, scripted_llm, screenshot, cells)
 
-
-def test_notebook7_stop_interrupts_a_running_cell(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    stop_running_cell(LabPage(page, notebook7), page, scripted_llm, screenshot)
+    scripted_llm.reset()
+    page.locator(f"{PANEL} button[title='New conversation']").click()
+    page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 0", arg=STEP)
+    stop_running_cell(nb, page, scripted_llm, screenshot, index=1)
 
 
 def test_notebook7_undo_survives_a_reload(
