@@ -291,14 +291,6 @@ def enter(page: Any, llm: FakeLLM) -> tuple[str, int]:
     return json.dumps(llm.requests[-1], ensure_ascii=False), int(after)
 
 
-def run_cell(lab: LabPage, index: int) -> None:
-    lab.set_active_cell(index)
-    lab.notebook_js(
-        "nb.content.activate(); await window.jupyterapp.commands.execute('notebook:run-cell');"
-    )
-    lab.wait_for_kernel_idle()
-
-
 # A page of its own, as when it was a module of its own: on the page the widget tests above
 # kept, Enter checked the draft once more (at_enter == 1) in 3 of 6 quiet runs, and never
 # with a fresh page (3 of 3); the cause is not found yet.
@@ -309,7 +301,7 @@ def test_draft_checked_before_enter_and_never_reused_after_a_cell(
     scripted_llm.default_reply = Reply("Noted.")
     lab_page.server.write_notebook("precheck.ipynb", CELLS)
     lab_page.open("precheck.ipynb")
-    run_cell(lab_page, 0)
+    lab_page.run_cell(0)
     lab_page.notebook_js(RECORD)
     open_panel(page)
 
@@ -324,7 +316,7 @@ def test_draft_checked_before_enter_and_never_reused_after_a_cell(
     # idle, or at Enter): the answer kept from before would have sent the secret.
     type_and_wait_for_check(page, f"Is {LATER} the right one?")
     cell_ran = page.evaluate("performance.now()")
-    run_cell(lab_page, 1)
+    lab_page.run_cell(1)
     request, _ = enter(page, scripted_llm)
     assert LATER not in request
     assert MARK in request
@@ -332,7 +324,7 @@ def test_draft_checked_before_enter_and_never_reused_after_a_cell(
     assert page.evaluate(after_cell, cell_ran) >= 1
 
     # Pasted right after running the cell that set it.
-    run_cell(lab_page, 2)
+    lab_page.run_cell(2)
     box = page.locator(INPUT)
     box.click()
     box.fill(f"why does {PASTED} fail?")

@@ -303,11 +303,7 @@ def test_notebook7_planted_instruction_skipped_then_stop_interrupts_a_running_ce
     cells = [PLANTED_CELL, SLOW_CELL]
     notebook7.write_notebook("agent7.ipynb", cells)
     nb.open("agent7.ipynb")
-    nb.set_active_cell(0)
-    nb.notebook_js(
-        "nb.content.activate(); await window.jupyterapp.commands.execute('notebook:run-cell');"
-    )
-    nb.wait_for_kernel_idle()
+    nb.run_cell(0)
     assert "SYSTEM NOTICE" in outputs_text(nb, 0) and outputs_text(nb, 1) == "[]"
     planted_instruction(nb, page, scripted_llm, screenshot, cells)
 
