@@ -27,6 +27,14 @@ from .fixtures.ports import start_on_free_port, wait_until_serving
 pytestmark = pytest.mark.slow
 
 TOKEN = "kernel-via-server-token"
+# Server extensions installed with the test dependencies, off in this module's servers.
+OTHER_EXTENSIONS = (
+    "jupyterlab",
+    "notebook",
+    "notebook_shim",
+    "jupyter_server_terminals",
+    "jupyter_lsp",
+)
 
 
 @pytest.fixture(params=["with the extension", "without the extension"])
@@ -51,6 +59,12 @@ def server(
         env["JUPYTER_CHATKIT_STORE_URL"] = f"sqlite:///{store}"
         env["JUPYTER_CHATKIT_MODEL"] = "offline"
     log_path = tmp_path / "server.log"
+    # The other server extensions installed beside it (JupyterLab's, Notebook 7's and the
+    # shim, terminals, language servers) serve pages and APIs a kernel's chat never asks:
+    # off, a start costs ~2 s of CPU less (their imports, JupyterLab's `node yarn.js
+    # config --json` at import, jupyter-lsp's look for language servers). What the test
+    # reads is the server's kernels API and jupyter-chatkit's endpoint.
+    extensions = dict.fromkeys(OTHER_EXTENSIONS, False) | {"jupyter_chatkit": enabled}
 
     def start(port: int) -> tuple[str, subprocess.Popen[bytes]]:
         url = f"http://127.0.0.1:{port}"
@@ -66,7 +80,7 @@ def server(
                     "--port-retries=0",
                     "--ip=127.0.0.1",
                     f"--IdentityProvider.token={TOKEN}",
-                    f"--ServerApp.jpserver_extensions=jupyter_chatkit={enabled}",
+                    f"--ServerApp.jpserver_extensions={extensions!r}",
                     f"--JupyterChatKit.store_url=sqlite:///{store}",
                     "--JupyterChatKit.model=offline",
                 ],
@@ -211,3 +225,17 @@ async def test_kernel_chat_uses_its_servers_settings_and_store(
     # installation id beside it, so the folder itself may exist).
     default = data_dir / "jupyter_chatkit" / default_sqlite_path().name
     assert not await asyncio.to_thread(default.exists)
+
+
+def test_each_extension_turned_off_is_one_the_server_would_load() -> None:
+    """A renamed extension would stay on without a word: each name in
+    :data:`OTHER_EXTENSIONS` is enabled in this environment's Jupyter config (where the
+    server reads them), as jupyter-chatkit's own is."""
+    from jupyter_core.paths import jupyter_config_path
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    enabled = ExtensionConfigManager(
+        read_config_path=jupyter_config_path()
+    ).get_jpserver_extensions()
+    for name in (*OTHER_EXTENSIONS, "jupyter_chatkit"):
+        assert enabled.get(name) is True, name
