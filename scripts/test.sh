@@ -113,7 +113,13 @@ PY
   export UV_SYSTEM_CERTS=true  # (a step runs in a subshell: this stays in it)
   [ -z "${PIP_INDEX_URL:-}" ] || export UV_INDEX_URL=${UV_INDEX_URL:-$PIP_INDEX_URL}
   python -m uv pip install -q --python "$python_exe" \
-    "${deps[@]}" "editables~=0.3" "rfc3987>=1.3"
+    "${deps[@]}" "editables~=0.3" "rfc3987>=1.3" || return
+  # The suite's bytecode, written once here (tests/warm_bytecode.py): in a fresh clone both
+  # pytest workers rewrote and compiled every test module and source at the same moment
+  # (cold clone, -n 2, collection only: 42-50 s of CPU, 30 s with these written). Here it
+  # is 8 s of CPU, while npm's install mostly waits on the network. Only a cache: if it
+  # fails, pytest writes them itself, as before.
+  python -m tests.warm_bytecode || echo "python-deps: warm_bytecode failed (see above): pytest compiles the suite itself"
 }
 # rfc3987 beside the test extra: with it, jsonschema checks IRIs with it rather than with
 # rfc3987-syntax, whose import builds Earley parsers (1.3 s of CPU in each process importing
