@@ -5,7 +5,8 @@
  * Screenshots go to js/test-output/ for a person to look at.
  *
  * The tests live in test/browser/, one module per subject; this file runs them all in
- * one process, so they share one Chromium launch and one kept page (browser/harness.ts):
+ * one process, so they share one Chromium launch and one page, loaded once, each test
+ * mounting its chat into it and the page reset after it (browser/harness.ts):
  * scripts/nodetests.mjs runs it in a process of its own (its harness has top-level hooks).
  */
 import "./browser/streaming";

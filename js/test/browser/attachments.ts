@@ -31,7 +31,7 @@ test("a file removed while another is still uploading is not sent with the messa
   assert.equal(message.params.input.attachments.length, 1);
   assert.ok(!message.params.input.attachments.includes(forgotten[0]));
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 /** Attach notes.txt and wait until it is uploaded. */
@@ -114,7 +114,7 @@ for (const [how, unsend] of [
     assert.deepEqual(await resendAttachments(page), ["atc_1"]);
     assert.deepEqual(await trayState(page), { tray: [], created: 1, uploads: 1 });
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   });
 }
 
@@ -153,7 +153,7 @@ test("a long tag in a message is one line, cut, whole on hover (a narrow sidebar
   assert.equal(await tag.getAttribute("title"), name);
   await page.screenshot({ path: join(outDir, "narrow-long-tag.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a message shows the files that went with it, by name", opts, async () => {
@@ -191,5 +191,5 @@ test("a message shows the files that went with it, by name", opts, async () => {
   await chips.first().waitFor();
   assert.deepEqual(await chips.allInnerTexts(), ["File: notes.txt", "Image: plot.png"]);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });

@@ -20,7 +20,7 @@ test("an empty code block (a stray fence) gets no Copy / Insert bar; a filled on
     assert.equal(out.streamed, out.fresh, text);
   }
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("without a notebook bridge, Insert copies and says so", opts, async () => {
@@ -38,7 +38,7 @@ test("without a notebook bridge, Insert copies and says so", opts, async () => {
   await page.getByRole("button", { name: "Copy", exact: true }).click();
   await page.waitForFunction(() => document.querySelector(".jck-sr")?.textContent === "Copied to the clipboard.");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "df.head()");
-  done(page);
+  await done(page);
 });
 
 test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, async () => {
@@ -97,7 +97,7 @@ test("anywidget entry: comm fallback, kernel tools, bridge, trait sync", opts, a
     await page.evaluate(() => (window as any).__cleanup());
     assert.equal(await page.locator(".jck-chat").count(), 0);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   }
 });
 
@@ -142,7 +142,7 @@ test("code cannot be drawn other than it runs: bidi controls in code are isolate
     assert.ok(drawn.b < drawn.c && drawn.c < drawn.d, JSON.stringify(drawn));
     assert.equal(drawn.text, code);
   }
-  done(page);
+  await done(page);
 });
 
 test("a %chat answer still streaming offers no Insert of its last, half-written code block", opts, async () => {
@@ -160,7 +160,7 @@ test("a %chat answer still streaming offers no Insert of its last, half-written 
   assert.equal(await buttons(1), 0);
   await page.evaluate(() => document.getElementById("host")?.classList.remove("jck-streaming"));
   assert.equal(await buttons(1), await buttons(0));
-  done(page);
+  await done(page);
 });
 
 /** A code card as src/jupyter_chatkit/assistant/cards.py builds it, plus hostile text. */
@@ -289,7 +289,7 @@ test("widgets: the server's code card, a generic fallback, copy text when nothin
       [],
     );
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   }
 });
 
@@ -307,7 +307,7 @@ test("position reaches insertCell: the server's insert effect asking for a cell 
     () => document.querySelector(".jck-sr")?.textContent === "Inserted into a new cell above.",
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a widget action leaves the answer above it complete: no streaming state while it runs", opts, async () => {
@@ -335,7 +335,7 @@ test("a widget action leaves the answer above it complete: no streaming state wh
   await page.evaluate(() => (window as any).__releaseAction());
   await page.waitForFunction(() => (window as any).__inserted.length === 1 && !(window as any).chat.session.busy);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 for (const stop of [false, true]) {
@@ -365,7 +365,7 @@ for (const stop of [false, true]) {
       await page.waitForSelector(".jck-send:not(.jck-stop)");
       assert.deepEqual(await opens(), ["thr_other"]);
       assert.deepEqual(errors, []);
-      done(page);
+      await done(page);
     },
   );
 }
@@ -422,7 +422,7 @@ test("several code blocks in one answer: each block's buttons are told apart by 
     "Insert & run",
   ]);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test(
@@ -455,13 +455,13 @@ test(
     await less.click();
     assert.equal(await height(note), cut);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
     // One cut by its length that fits a wide chat after all: no fade, no toggle.
     const wide = await open("theme=light&bridge=1&longnote=fits", 800);
     await ask(wide.page, "load data.csv", 1);
     await wide.page.locator(".jck-widget .jck-w-markdown.jck-w-fits").waitFor();
     assert.equal(await wide.page.getByRole("button", { name: "Show more" }).count(), 0);
     assert.deepEqual(wide.errors, []);
-    done(wide.page);
+    await done(wide.page);
   },
 );

@@ -33,7 +33,7 @@ test("the Ask / Agent switch is one Tab stop; the arrow keys switch it", opts, a
   assert.match(await focused(), /jck-mode-ask\|true/);
   await page.screenshot({ path: join(outDir, "mode-switch-keyboard.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a message left without an answer stays marked once the next one is sent", opts, async () => {
@@ -64,7 +64,7 @@ test("a message left without an answer stays marked once the next one is sent", 
   assert.equal(marked[2][2], null, "the last message's error is the error box's");
   await page.screenshot({ path: join(outDir, "unanswered-message.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("Retry and Regenerate pressed from the keyboard leave it in the chat's message box", opts, async () => {
@@ -83,7 +83,7 @@ test("Retry and Regenerate pressed from the keyboard leave it in the chat's mess
   await page.waitForFunction(() => !(window as any).chat.session.busy);
   assert.equal(await focused(), "Message");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async () => {
@@ -109,7 +109,7 @@ test("keyboard: Shift+Enter adds a line, Enter sends, Stop cancels", opts, async
   await page.getByRole("button", { name: "New conversation" }).focus();
   await page.keyboard.press("Enter");
   assert.equal(await page.locator(".jck-empty").isVisible(), true);
-  done(page);
+  await done(page);
 });
 
 test("a message recalled with ↑ goes on Escape or a new conversation; a typed draft stays", opts, async () => {
@@ -138,7 +138,7 @@ test("a message recalled with ↑ goes on Escape or a new conversation; a typed 
   await page.getByRole("button", { name: "New conversation" }).click();
   assert.equal(await box.inputValue(), "my draft");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("dark theme: a disabled Send is grey, not the brand colour at half opacity", opts, async () => {
@@ -156,7 +156,7 @@ test("dark theme: a disabled Send is grey, not the brand colour at half opacity"
   const live = await send.evaluate((b) => getComputedStyle(b).backgroundColor);
   assert.notEqual(live, await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("send key: Ctrl+Enter mode, switched at run time; focus() and the placeholder follow", opts, async () => {
@@ -186,7 +186,7 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
   await box.fill("fail");
   await box.press("Enter");
   await page.waitForFunction(() => (window as any).__sent.length >= 3);
-  done(page);
+  await done(page);
 });
 
 test("Enter hands the message to the transport before the box is measured; the box then shrinks", opts, async () => {
@@ -222,7 +222,7 @@ test("Enter hands the message to the transport before the box is measured; the b
   );
   assert.equal(await box.inputValue(), "");
   assert.equal(await box.evaluate((b) => b.getBoundingClientRect().height), empty);
-  done(page);
+  await done(page);
 });
 
 test(
@@ -245,7 +245,7 @@ test(
     );
     assert.equal(sends.length, 1);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -270,7 +270,7 @@ test(
     assert.equal(await box.inputValue(), "about notebook A");
     assert.equal(await page.evaluate(() => (window as any).chat.session.busy), false);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -305,7 +305,7 @@ test(
     assert.equal(await page.locator(".jck-sr").textContent(), "Stopped."); // screen readers are told
     assert.equal(await page.locator(".jck-toast").isVisible(), false);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -330,7 +330,7 @@ test("screen readers: each message in the log is named by who said it", opts, as
     names.join(", "),
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("editing a message by keyboard: Escape or Cancel gives the keyboard back to its pencil", opts, async () => {
@@ -358,7 +358,7 @@ test("editing a message by keyboard: Escape or Cancel gives the keyboard back to
     0,
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("the message box with its completion list is valid ARIA: a textbox, no aria-expanded", opts, async () => {
@@ -410,7 +410,7 @@ test("the message box with its completion list is valid ARIA: a textbox, no aria
     assert.deepEqual(await misplaced(), [], typed);
   }
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a narrow chat keeps its composer whole: the box keeps room to type, Send wraps under it", opts, async () => {
@@ -439,7 +439,7 @@ test("a narrow chat keeps its composer whole: the box keeps room to type, Send w
     assert.ok(seen.overflow <= 0, what);
     await page.screenshot({ path: join(outDir, `composer-${width}.png`) });
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   }
 });
 
@@ -467,5 +467,5 @@ test("the Send button is drawn again only when it turns into Stop and back", opt
   assert.equal(await page.locator(".jck-send").getAttribute("aria-label"), "Send");
   assert.equal(await page.locator(".jck-send .jck-send-label").textContent(), "Send");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });

@@ -68,7 +68,7 @@ test("a cell pinned in one notebook names its notebook once another is current",
     ["cell 1", "walk.ipynb"],
   ]);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("pins from notebooks of one file name in two folders say which folder", opts, async () => {
@@ -84,7 +84,7 @@ test("pins from notebooks of one file name in two folders say which folder", opt
     ["a/nb.ipynb: cell 1", "a/nb.ipynb", "b/nb.ipynb", "cell 1"],
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test(
@@ -107,7 +107,7 @@ test(
     await page.keyboard.press("Tab");
     assert.equal(await box.inputValue(), "see @df ");
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -127,7 +127,7 @@ test("the mention list shows a name's bidi controls and zero-width characters fo
   await page.keyboard.press("Escape");
   await box.fill("");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a mention picked in the box is named in the chips row until it is deleted from the box", opts, async () => {
@@ -152,7 +152,7 @@ test("a mention picked in the box is named in the chips row until it is deleted 
   await page.waitForSelector(".jck-chip-mentioned");
   assert.deepEqual(await mentioned(), ["@df"]);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a chip's buttons name a file's bidi controls and zero-width characters as code points", opts, async () => {
@@ -176,5 +176,5 @@ test("a chip's buttons name a file's bidi controls and zero-width characters as 
   const restore = await page.locator(".jck-chips-restore").getAttribute("aria-label");
   assert.equal(restore, "Send x[U+202E]gnp[U+200B].ipynb again");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });

@@ -1,7 +1,8 @@
 /**
  * What every browser test module shares: one static server for the test page, one Chromium
- * launch and one kept page for the whole run (browser.test.ts imports every module, so they
- * run in one process), and the page helpers (open, done, ask, framesOf, pinSlowChip).
+ * launch and one kept page, loaded once, for the whole run (browser.test.ts imports every
+ * module, so they run in one process), and the page helpers (open, done, ask, framesOf,
+ * pinSlowChip).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url)); // js/lib/test (bundled into lib/test/browser.test.mjs)
 export const jsRoot = resolve(here, "../..");
@@ -42,9 +43,8 @@ before(async () => {
       return;
     }
     // Cacheable: the page's script and style are built before the run and the browser is
-    // launched anew for it, so each test's load of the page (a new document, as before)
-    // reads them from Chromium's cache, and its compiled script from V8's code cache,
-    // instead of parsing and compiling 0.6 MB of script anew (89 loads: ~4-7 s of CPU).
+    // launched anew for it, so a load of the page in a context that loaded it before reads
+    // them from Chromium's cache (the page is loaded once a context: see ``open``).
     res.writeHead(200, { "Content-Type": file[1], "Cache-Control": "max-age=3600" }).end(readFileSync(file[0]));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -64,39 +64,104 @@ export interface Opened {
   errors: string[];
 }
 
-// One page for the whole run (every module of browser.test.ts): a new browser context per
-// test (a renderer process, its start-up and the page's first load) cost ~0.6 s of CPU a
-// test, most of these tests' cost. A test hands its page back with ``done(page)`` when it passed; the next ``open``
-// loads its own URL in it, which starts a new document (no script state, DOM, timers or
-// patched globals survive), after putting back what a document does not reset: storage,
-// viewport, mouse position and the listeners ``open`` added. A test that failed never
-// reaches ``done``: the next test gets a new context, so a failure never leaks.
+// One page and one document for the whole run (every module of browser.test.ts). A
+// browser context per test (a renderer process, its start-up and the page's first load)
+// cost ~0.6 s of CPU a test; a load of the page in the kept page, ~0.24 s. So the page
+// (test/page/page.ts) is loaded once: ``open`` mounts the test's chat into it
+// (``__mount``), and a test hands its page back with ``await done(page)`` when it passed,
+// which unmounts it and brings the page back to how it loaded (``__reset``,
+// test/page/reset.ts: globals, timers, storage, focus), then checks that nothing is left:
+// what the reset could not put back, a page error meanwhile, and an event listener on the
+// window or in the document that was not there when the page loaded. Anything left fails
+// that test, and the next test gets a new context. So does a test that failed: it never
+// reaches ``done`` (its context is closed then). Playwright's side (the page's listeners,
+// its viewport and mouse) is put back by ``open``.
 let kept: Page | undefined;
+/** The page of the test running: still set at the next ``open`` when that test failed. */
+let lent: Page | undefined;
+
+/** The event listeners of the page's window and document (every node), one a line. */
+async function listenersOf(page: Page): Promise<string[]> {
+  let cdp = sessions.get(page);
+  if (!cdp) {
+    cdp = await page.context().newCDPSession(page);
+    sessions.set(page, cdp);
+  }
+  const found: string[] = [];
+  try {
+    for (const [name, expression, depth] of [
+      ["window", "window", 1],
+      ["document", "document", -1],
+    ] as const) {
+      const { result } = await cdp.send("Runtime.evaluate", { expression, objectGroup: "listeners" });
+      const { listeners } = await cdp.send("DOMDebugger.getEventListeners", {
+        objectId: result.objectId as string,
+        depth,
+      });
+      // Playwright's own (its injected script's, in a world of its own, once a test clicked):
+      // the script that added its marker listener.
+      const theirs = new Set(listeners.filter((l) => l.type.startsWith("__playwright")).map((l) => l.scriptId));
+      for (const l of listeners.filter((l) => !theirs.has(l.scriptId)))
+        found.push(
+          `${name}: ${l.type}${l.useCapture ? " (capture)" : ""} at ${l.scriptId}:${l.lineNumber}:${l.columnNumber}`,
+        );
+    }
+  } finally {
+    await cdp.send("Runtime.releaseObjectGroup", { objectGroup: "listeners" });
+  }
+  return found.sort();
+}
+const sessions = new WeakMap<Page, CDPSession>();
+/** The listeners of each kept page as it loaded, before any test's chat. */
+const loaded = new WeakMap<Page, string[]>();
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 816, height: 800 },
     permissions: ["clipboard-read", "clipboard-write"],
   });
-  return context.newPage();
+  const page = await context.newPage();
+  await page.goto(base);
+  loaded.set(page, await listenersOf(page));
+  return page;
 }
 
-/** Hands a passed test's page back for the next test's ``open``. */
-export function done(page: Page): void {
+/**
+ * Hands a passed test's page back for the next test's ``open``: unmounts its chat, resets
+ * the page and fails the test if anything is left (see above).
+ */
+export async function done(page: Page): Promise<void> {
+  const late: string[] = [];
+  const onError = (e: Error): void => void late.push(String(e));
+  page.on("pageerror", onError);
+  let left: string[];
+  try {
+    left = await page.evaluate(() => (window as any).__reset());
+  } finally {
+    page.off("pageerror", onError);
+  }
+  const before = loaded.get(page) ?? [];
+  const now = await listenersOf(page);
+  left.push(...late.map((e) => `page error: ${e}`));
+  left.push(...now.filter((l) => !before.includes(l)).map((l) => `event listener ${l}`));
+  left.push(...before.filter((l) => !now.includes(l)).map((l) => `event listener gone: ${l}`));
+  lent = undefined;
+  if (left.length) {
+    await page.context().close();
+    throw new Error(`the test left what the page's reset cannot undo:\n${left.join("\n")}`);
+  }
   kept = page;
 }
 
 export async function open(query: string, width: number): Promise<Opened> {
   let page = kept;
   kept = undefined;
+  if (lent && lent !== page) await lent.context().close();
+  lent = undefined;
   if (page && !page.isClosed()) {
     page.removeAllListeners("dialog");
     page.removeAllListeners("request");
     page.removeAllListeners("pageerror");
-    await page.evaluate(() => {
-      localStorage.clear();
-      sessionStorage.clear();
-    });
     await page.mouse.move(0, 0);
   } else {
     page = await newPage();
@@ -111,7 +176,8 @@ export async function open(query: string, width: number): Promise<Opened> {
   });
   page.on("request", (r) => requests.push(r.url()));
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${base}?${query}&width=${width}`);
+  lent = page;
+  await page.evaluate((search) => (window as any).__mount(search), `?${query}&width=${width}`);
   if (!query.includes("sink=1")) await page.waitForFunction(() => !!document.querySelector(".jck-chat"));
   return { page, dialogs, requests, errors };
 }

@@ -29,7 +29,7 @@ test("the history list keeps the keyboard where the person went while it loaded"
   await page.evaluate(() => (window as any).__release("threads.list"));
   await page.waitForFunction(() => document.activeElement?.classList.contains("jck-history-open"));
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("two history loads in flight fill the list once (closed and reopened while loading)", opts, async () => {
@@ -49,7 +49,7 @@ test("two history loads in flight fill the list once (closed and reopened while 
   assert.equal(await page.locator(".jck-history-row").count(), 2);
   assert.equal(await historyBtn.getAttribute("aria-expanded"), "true");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a remembered conversation failing to open after the person sent leaves their turn alone", opts, async () => {
@@ -67,7 +67,7 @@ test("a remembered conversation failing to open after the person sent leaves the
   const create = await page.evaluate(() => (window as any).__sent.find((b: any) => b.type === "threads.create"));
   assert.equal(create?.params?.input?.content?.[0]?.text, "hello");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a conversation that fails to open leaves the one on screen shown", opts, async () => {
@@ -89,7 +89,7 @@ test("a conversation that fails to open leaves the one on screen shown", opts, a
   assert.equal(await page.locator(".jck-msg:not(.jck-pending-msg)").count(), shown);
   assert.ok(shown > 0);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 for (const [how, end, asked] of [
@@ -121,7 +121,7 @@ for (const [how, end, asked] of [
     );
     assert.deepEqual(gets, asked);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   });
 }
 
@@ -153,7 +153,7 @@ test("history in a narrow sidebar: each title has a line of its own (its date un
   }
   await page.screenshot({ path: join(outDir, "narrow-history.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("conversations without a title (title_threads off) are told apart in the history", opts, async () => {
@@ -169,7 +169,7 @@ test("conversations without a title (title_threads off) are told apart in the hi
   assert.equal(new Set(renames).size, 2, JSON.stringify(renames));
   await page.screenshot({ path: join(outDir, "history-untitled.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("untitled conversations started in the same second are told apart in the history", opts, async () => {
@@ -198,7 +198,7 @@ test("untitled conversations started in the same second are told apart in the hi
     JSON.stringify([left, titles]),
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a delete asked in a narrow sidebar names the whole title of the conversation", opts, async () => {
@@ -214,7 +214,7 @@ test("a delete asked in a narrow sidebar names the whole title of the conversati
   assert.deepEqual(await buttons.allInnerTexts(), ["Delete", "Cancel"]);
   await page.screenshot({ path: join(outDir, "narrow-history-delete.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a rename that fails keeps the new title in its box (to try again); sent once", opts, async () => {
@@ -237,7 +237,7 @@ test("a rename that fails keeps the new title in its box (to try again); sent on
   );
   assert.equal(updates, 1);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("history by keyboard: after a rename, a cancel or a delete the keyboard stays in the list", opts, async () => {
@@ -287,7 +287,7 @@ test("history by keyboard: after a rename, a cancel or a delete the keyboard sta
   assert.equal(await page.evaluate(() => document.activeElement?.closest(".jck-history") !== null), true);
   assert.match(await page.locator(".jck-history-status").innerText(), /^No conversations/);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a message sent with the history open puts the list away: the turn shows", opts, async () => {
@@ -301,7 +301,7 @@ test("a message sent with the history open puts the list away: the turn shows", 
   assert.equal(await page.getByRole("article", { name: "You", exact: true }).last().isVisible(), true);
   assert.equal(await page.getByRole("article", { name: "Assistant", exact: true }).last().isVisible(), true);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test(
@@ -323,7 +323,7 @@ test(
     );
     assert.deepEqual(listed, ["one.ipynb", "two.ipynb"]);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -353,6 +353,6 @@ test(
     );
     assert.deepEqual(listed, ["two.ipynb", "one.ipynb"]);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );

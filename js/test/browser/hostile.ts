@@ -74,7 +74,7 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
       [],
     );
     await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
-    done(page);
+    await done(page);
   }
 });
 
@@ -101,7 +101,7 @@ test("the hidden values' list shows a cell line's bidi controls for what they ar
   assert.match(html, /jck-hidden-list/);
   assert.match(html, /jck-bidi/);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a bidi control in the model's prose is shown, not obeyed, streamed or not", opts, async () => {
@@ -120,7 +120,7 @@ test("a bidi control in the model's prose is shown, not obeyed, streamed or not"
   assert.match((await md.textContent()) ?? "", /x\u202egnp\.exe/);
   await md.screenshot({ path: join(outDir, "bidi-prose.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("the conversation's title in the header shows its bidi controls, not obeys them", opts, async () => {
@@ -146,7 +146,7 @@ test("the conversation's title in the header shows its bidi controls, not obeys 
   assert.deepEqual(rowMarks, ["U+202E"]);
   await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-title-history.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a notebook's or file's name shows its bidi controls and zero-width characters", opts, async () => {
@@ -166,7 +166,7 @@ test("a notebook's or file's name shows its bidi controls and zero-width charact
   assert.ok(!titles.some((t) => /[\u202e\u200b]/.test(t ?? "")), "no raw control in a tooltip");
   await page.locator(".jck-history").screenshot({ path: join(outDir, "bidi-history.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a notebook name relabelled when a later page brings its namesake keeps its controls shown", opts, async () => {
@@ -193,7 +193,7 @@ test("a notebook name relabelled when a later page brings its namesake keeps its
     ["a/x[U+202E]gnp.ipynb[U+200B]", "b/x[U+202E]gnp.ipynb[U+200B]"],
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("an approval card's notebook shows its bidi controls and zero-width characters", opts, async () => {
@@ -215,7 +215,7 @@ test("an approval card's notebook shows its bidi controls and zero-width charact
   await page.locator(".jck-step-skip").click();
   await page.waitForFunction(() => !(window as any).chat.session.busy);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () => {
@@ -265,7 +265,7 @@ test("sanitizer on raw hostile HTML (defence behind escaping)", opts, async () =
   assert.equal(out.allowed, '<img src="https://img.example.org/p.png" alt="e">');
   assert.equal(out.same, '<img src="/files/plot.png" alt="f">');
   assert.equal(out.form, '<input type="checkbox" checked="" disabled="">');
-  done(page);
+  await done(page);
 });
 
 test("an image the model names loads only from the server's file routes, never a GET that acts", opts, async () => {
@@ -303,7 +303,7 @@ test("an image the model names loads only from the server's file routes, never a
   assert.match(out[6], /<img src="\/user\/me\/jupyter-chatkit\/attachments\/atc_1"/);
   const acting = requested.filter((p) => /logout|shutdown|proxy/.test(p));
   assert.deepEqual(acting, []);
-  done(page);
+  await done(page);
 });
 
 test("a code card's title, caption and badge show their bidi controls, not obey them", opts, async () => {
@@ -328,7 +328,7 @@ test("a code card's title, caption and badge show their bidi controls, not obey 
   assert.match((await page.locator(".jck-widget .jck-w-title").textContent()) ?? "", /x\u202egnp\.exe/);
   await page.locator(".jck-widget").screenshot({ path: join(outDir, "bidi-card.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a link whose text names another address, or a look-alike host, shows where it goes", opts, async () => {
@@ -370,7 +370,7 @@ test("a link whose text names another address, or a look-alike host, shows where
   assert.deepEqual(out.file, ["README.md", "https://github.com/o/r/blob/main/README.md"]);
   assert.deepEqual(out.module, ["setup.py", "https://github.com/o/r/blob/main/setup.py"]);
   assert.deepEqual(out.country, ["allegro.pl (evil.example)", "https://evil.example/"]);
-  done(page);
+  await done(page);
 });
 
 test("a tool step's subject shows its bidi controls, and a long one wraps", opts, async () => {
@@ -413,7 +413,7 @@ test("a tool step's subject shows its bidi controls, and a long one wraps", opts
   assert.ok(widths[0] <= widths[1], `overflows: ${widths}`);
   await page.locator(".jck-chat").screenshot({ path: join(outDir, "bidi-steps.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a reasoning step's text shows its bidi controls, not obeys them", opts, async () => {
@@ -449,7 +449,7 @@ test("a reasoning step's text shows its bidi controls, not obeys them", opts, as
   assert.deepEqual(marks, ["U+2067", "U+202E"]);
   assert.match((await task.textContent()) ?? "", /x\u202egnp\.exe/);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("an answer's sources show where they go and their bidi controls", opts, async () => {
@@ -495,5 +495,5 @@ test("an answer's sources show where they go and their bidi controls", opts, asy
     ["Report x\u202egnp.exe", "https://example.org/report", ["U+202E"]],
   ]);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });

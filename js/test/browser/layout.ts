@@ -74,7 +74,7 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
       "true",
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a client tool that failed shows a failed step, not a tick (light and dark)", opts, async () => {
@@ -110,7 +110,7 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
     await step.screenshot({ path: join(outDir, `tool-failed-${theme}.png`) });
     await page.screenshot({ path: join(outDir, `tool-failed-${theme}-page.png`) });
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   }
   // A tool that answered is still a tick.
   const { page } = await open("theme=light", 380);
@@ -118,7 +118,7 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
   assert.equal(await page.locator(".jck-log > .jck-activity").getAttribute("data-status"), "done");
   assert.equal(await page.locator(".jck-log > .jck-activity .jck-task-done").count(), 1);
   assert.equal(await page.locator(".jck-log > .jck-activity > span").textContent(), "Read the kernel variables");
-  done(page);
+  await done(page);
 });
 
 test("notebook width, dark theme: error with Retry, history panel", opts, async () => {
@@ -172,7 +172,7 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   await page.waitForSelector(".jck-history", { state: "hidden" });
   assert.ok((await page.locator(".jck-log > *").count()) > 3);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("the sidebar's 'Attached to' bar cuts a long notebook name, the model's name stays beside it", opts, async () => {
@@ -200,7 +200,7 @@ test("the sidebar's 'Attached to' bar cuts a long notebook name, the model's nam
   assert.deepEqual(look, { oneLine: true, modelWhole: true, nameCut: true });
   await page.locator(".jp-chatkit-contextbar").screenshot({ path: join(outDir, "attached-bar-250.png") });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("an error with a long word (OPENAI_BASE_URL) keeps Retry inside its box at sidebar width", opts, async () => {
@@ -226,5 +226,5 @@ test("an error with a long word (OPENAI_BASE_URL) keeps Retry inside its box at 
   assert.ok(sides.retry <= sides.box, `Retry ends at ${sides.retry}, past its box (${sides.box})`);
   assert.ok(sides.text <= sides.box, `the text ends at ${sides.text}, past its box (${sides.box})`);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });

@@ -67,7 +67,7 @@ test("streamed markdown equals a fresh render of the whole text", opts, async ()
     }
   }
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("words streamed into a plain paragraph leave the text shown before it untouched", opts, async () => {
@@ -80,7 +80,7 @@ test("words streamed into a plain paragraph leave the text shown before it untou
   );
   assert.deepEqual(out, { kept: true, firstData: "Plain", text: "Plain words stream on and on" });
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a long streamed answer is lexed in bounded pieces, not whole per chunk", opts, async () => {
@@ -99,7 +99,7 @@ test("a long streamed answer is lexed in bounded pieces, not whole per chunk", o
   assert.equal(out.streamed, out.fresh);
   assert.ok(out.lexed < 40 * out.length, `lexed ${out.lexed} characters for ${out.length}`);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("reference definitions streamed at the end of a long answer are not a full render per chunk", opts, async () => {
@@ -116,7 +116,7 @@ test("reference definitions streamed at the end of a long answer are not a full 
   assert.ok(out.final.includes('href="https://example.org/notes/39/a-long-path"'));
   assert.ok(out.lexed < 40 * out.length, `lexed ${out.lexed} characters for ${out.length}`);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test(
@@ -138,7 +138,7 @@ test(
     ]);
     assert.match(out.fresh, /end<br>here/);
     assert.deepEqual(errors, []);
-    done(page);
+    await done(page);
   },
 );
 
@@ -161,7 +161,7 @@ test("footnotes: a reference is a raised label, a note a paragraph led by it; ne
   const hostile = await page.evaluate((c) => (window as any).__streamMarkdown(c), ["x[^<b>]\n\n[^<i>]: y"]);
   assert.doesNotMatch(hostile.fresh, /<b>|<i>/);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("a hidden tab (no animation frames) still renders the answer to its end", opts, async () => {
@@ -182,7 +182,7 @@ test("a hidden tab (no animation frames) still renders the answer to its end", o
   );
   assert.equal(await page.locator(".jck-progress").isVisible(), false);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("an answer that ends before the next frame leaves Send, not Stop (a background tab)", opts, async () => {
@@ -214,7 +214,7 @@ test("an answer that ends before the next frame leaves Send, not Stop (a backgro
   await page.evaluate(() => (window as any).__flushFrames());
   assert.equal(await send.getAttribute("aria-label"), "Send");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("an answer's first words are rendered as they come, the words after them in the next frame", opts, async () => {
@@ -246,7 +246,7 @@ test("an answer's first words are rendered as they come, the words after them in
   const after = await last();
   assert.ok(after.shown.length > before.shown.length, after.shown);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("streaming renders incrementally: earlier blocks are kept, progress shows", opts, async () => {
@@ -293,7 +293,7 @@ test("streaming renders incrementally: earlier blocks are kept, progress shows",
   const kept = await page.evaluate(() => (window as any).__seen.firstBlock.isConnected);
   assert.equal(kept, true, "the first markdown block was not re-rendered");
   assert.equal(await page.locator(".jck-log").getAttribute("aria-busy"), "false");
-  done(page);
+  await done(page);
 });
 
 test("a streamed delta updates its answer only, not the DOM of every earlier turn", opts, async () => {
@@ -398,7 +398,7 @@ test("a streamed delta updates its answer only, not the DOM of every earlier tur
     ["a12"],
   );
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("the view keeps to the end when content grows before its own scroll's event", opts, async () => {
@@ -444,7 +444,7 @@ test("the view keeps to the end when content grows before its own scroll's event
   await framesOf(page, 3);
   assert.ok((await distanceToEnd(page)) > 500, "left where the person scrolled to");
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
 
 test("the browser keeps the view at the end as content grows, no scrollTop write per frame", opts, async () => {
@@ -510,5 +510,5 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
   assert.ok((await distanceToEnd(page)) < 2, `followed again, ${await distanceToEnd(page)} px above the end`);
   assert.equal(await writes(), 0);
   assert.deepEqual(errors, []);
-  done(page);
+  await done(page);
 });
