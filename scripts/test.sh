@@ -152,7 +152,7 @@ finish js-packages ${need[@]:+apt-get-install}
 step js-tests timeout --verbose 1800 bash -c "cd js && npm run lint --silent && npm test --silent"
 step lab-tests timeout --verbose 1800 bash -c "cd js/lab && npm test --silent"
 finish python-deps
-# mypy's cache outside the clone: CI checks out a fresh clone, where a cold mypy took ~21 s of
+# mypy's cache outside the clone: CI checks out a fresh clone, where a cold mypy takes ~46 s of
 # CPU (most of it third-party packages), a warm one ~1 s. The cache is checked against each
 # module's source hash and mypy's options and version, so another checkout's entries are
 # used only where they hold.
