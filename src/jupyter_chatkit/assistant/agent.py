@@ -24,7 +24,7 @@ from agents import (
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
 
-from .. import pins
+from .. import parse_json, pins
 from ..protocol import AGENT_TOOL_NAMES, AGENT_TOOLS, CLIENT_TOOLS, ClientToolSpec, StepStatus
 from ..settings import Settings
 from .agent_tools import AGENT_INSTRUCTIONS, CELL_STEPS, LIMIT_INSTRUCTIONS, kept_out_step
@@ -115,8 +115,8 @@ def _client_tool(spec: ClientToolSpec, kept_out: frozenset[int] = frozenset()) -
                 return refused
         else:
             try:
-                args = json.loads(raw_args) if raw_args.strip() else {}
-            except json.JSONDecodeError:
+                args = parse_json.loads(raw_args) if raw_args.strip() else {}
+            except ValueError:
                 args = {}
             if not isinstance(args, dict):
                 args = {}
@@ -164,8 +164,8 @@ PROPOSE_CODE_SCHEMA: dict[str, Any] = {
 
 async def _propose_code(ctx: ToolContext[AgentContext[Any]], raw_args: str) -> str:
     try:
-        args = json.loads(raw_args) if raw_args.strip() else {}
-    except json.JSONDecodeError:
+        args = parse_json.loads(raw_args) if raw_args.strip() else {}
+    except ValueError:
         return "Error: the arguments were not valid JSON; call propose_code again."
     code = args.get("code") if isinstance(args, dict) else None
     if not isinstance(code, str) or not code.strip():

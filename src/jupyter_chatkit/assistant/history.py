@@ -431,10 +431,10 @@ def notebook_text(raw: str) -> str | None:
     x\\n"]``): a table, a YAML block or a frame's rows read line by line by the context
     policy would not be lines there, and their secrets would pass. None if not a notebook.
     """
-    from ..kernel.notebook_file import bounded_output, output_text
+    from ..kernel.notebook_file import bounded_output, notebook_json, output_text
 
     try:
-        nb = json.loads(raw)
+        nb = notebook_json(raw)
     except ValueError:
         return None
     cells = nb.get("cells") if isinstance(nb, dict) else None

@@ -37,6 +37,7 @@ from chatkit.types import (
 from openai.types.responses import ResponseInputContentParam
 from openai.types.responses.response_input_item_param import Message
 
+from .. import parse_json
 from ..context_policy import MAX_RESULT_CHARS, ContextPolicy, dumps
 from .agent_tools import model_output
 from .history import NotebookConverter, ReadBytes, hide_printed_secrets
@@ -334,7 +335,7 @@ class PolicyConverter(NotebookConverter):
         if isinstance(output, str):
             # Some clients answer with JSON text, others with a bare string.
             try:
-                output = json.loads(output)
+                output = parse_json.loads(output)
             except ValueError:
                 output = {"text": output}
         # An insert's or edit's undo record is for the front end's Undo only.

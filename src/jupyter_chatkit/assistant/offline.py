@@ -36,6 +36,7 @@ from openai.types.responses import (
     ResponseStreamEvent,
 )
 
+from .. import parse_json
 from ..context_policy import UNTRUSTED_NOTE
 from ..protocol import (
     AGENT_TOOL_NAMES,
@@ -416,7 +417,7 @@ def _decode(raw: Any) -> Any:
         if not isinstance(value, str):
             break
         try:
-            value = json.loads(value)
+            value = parse_json.loads(value)
         except ValueError:
             break
     return value

@@ -35,6 +35,7 @@ from chatkit.types import (
     ThreadStreamEvent,
 )
 
+from .. import parse_json
 from ..protocol import ErrorCode, RequestContext, Turn
 from .opening import after_opening
 from .results import JsonResult, StreamResult, failed_request, failure_event, sse
@@ -294,8 +295,8 @@ _OWN = (Turn.STOP, Turn.WATCH, Turn.STEP_STARTED, Turn.CHANGES, Turn.WARM)
 def own_request(body: bytes | str) -> tuple[str, Any] | None:
     """``(type, params)`` of a :class:`Turn` request; None for anything else."""
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
+        data = parse_json.loads(body)
+    except ValueError:
         # (Nested deeper than the parser goes: no request of ours, answered as ChatKit's.)
         return None
     if not isinstance(data, dict) or data.get("type") not in _OWN:

@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .. import parse_json
+
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
@@ -237,8 +239,8 @@ def parse_arguments(
     if len(raw) > MAX_RAW_CHARS:
         return {}, f"the arguments are longer than {MAX_RAW_CHARS} characters"
     try:
-        args = json.loads(raw) if raw.strip() else {}
-    except (json.JSONDecodeError, RecursionError):
+        args = parse_json.loads(raw) if raw.strip() else {}
+    except ValueError:
         return {}, "the arguments were not valid JSON"
     if not isinstance(args, dict):
         return {}, "the arguments must be a JSON object"

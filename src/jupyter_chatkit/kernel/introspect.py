@@ -22,6 +22,7 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
+from .. import parse_json
 from ..context_policy import RESULT_BUDGET, ContextPolicy, dumps
 from ..protocol import (
     CLIENT_TOOLS,
@@ -515,13 +516,12 @@ def tool_json(name: str, args_json: str = "{}", cells_json: str | None = None) -
     with the notebook's live cells as JSON (``cells_json``, see :func:`run_tool`) when
     it keeps some out.
     """
-    # (RecursionError: JSON nested deeper than the parser goes.)
     try:
-        args = json.loads(args_json) if args_json and args_json.strip() else {}
-    except (json.JSONDecodeError, TypeError, RecursionError):
+        args = parse_json.loads(args_json) if args_json and args_json.strip() else {}
+    except (ValueError, TypeError):
         return dumps({"error": f"The arguments of {clip(str(name), 60)} are not valid JSON."})
     try:
-        cells = json.loads(cells_json) if cells_json else None
-    except (json.JSONDecodeError, TypeError, RecursionError):
+        cells = parse_json.loads(cells_json) if cells_json else None
+    except (ValueError, TypeError):
         cells = None
     return dumps(run_tool(name, args, cells=cells))

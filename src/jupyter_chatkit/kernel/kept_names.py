@@ -27,7 +27,6 @@ this kernel (:func:`remember_live`), else from the saved notebook the kernel rea
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import sys
@@ -36,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from .. import parse_json
 
 KEPT_OUT_VARIABLE_NOTE = (
     "Set by a cell the person kept out of what the assistant reads: its value is not "
@@ -446,9 +447,9 @@ def remember_live(cells_json: str) -> str:
     document's push does not replace it. Answers ``"kept"``, or ``"ignored"`` for
     anything not well formed."""
     try:
-        value = json.loads(cells_json)
+        value = parse_json.loads(cells_json)
         live = LiveCells.parse(value)
-    except (ValueError, TypeError, RecursionError):
+    except (ValueError, TypeError):
         live = None
     if live is None:
         return "ignored"

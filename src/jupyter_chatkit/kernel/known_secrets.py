@@ -26,6 +26,7 @@ import types
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .. import parse_json
 from ..context_policy.calls import names_a_secret
 from ..context_policy.environ import is_env_allowed
 from ..context_policy.lazy_patterns import lazy_compile
@@ -537,7 +538,7 @@ def hide_known_json(payload: str, view: Any = None) -> str:
     from .view import KernelView
 
     try:
-        value = json.loads(payload)
+        value = parse_json.loads(payload)
     except (TypeError, ValueError):
         return json.dumps({"error": "The payload is not valid JSON."})
     view = view or KernelView.current()

@@ -9,12 +9,12 @@ are not in the file; the result says so.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+from .. import parse_json
 from ..context_policy import error_rules as rules
 from ..context_policy.errors import (
     MAX_TRACEBACK_CHARS,
@@ -270,7 +270,9 @@ def output_text(output: dict[str, Any], limit: int = OUTPUT_CHARS) -> dict[str, 
 
 
 # A JSON string (its escapes included) or a bracket; nothing else changes the depth.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]+|\\.)*"|[\[\]{}]')
+# Possessive: an unterminated string (a file cut short) is passed once, not tried in
+# every split of its characters.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 
 def flattened(text: str, max_depth: int) -> str:
@@ -306,19 +308,24 @@ def _as_version_4(nb: dict[str, Any]) -> dict[str, Any] | None:
     return converted
 
 
+def notebook_json(text: str) -> Any:
+    """A notebook file's JSON; raises ``ValueError`` if it is none.
+
+    A rich output nested deeper than Python's parser goes (JavaScript writes any depth)
+    is read with what lies deeper than :data:`MAX_JSON_DEPTH` as null."""
+    try:
+        return parse_json.loads(text)
+    except parse_json.TooDeep:
+        return parse_json.loads(flattened(text, MAX_JSON_DEPTH))
+
+
 def read_cells(path: Path) -> SavedCells | None:
     """Every cell of the notebook at ``path`` (bounded per cell); None if unreadable.
 
     A cell the person kept out (:mod:`..private_cells`) is read as its number only."""
     try:
-        text = path.read_text(encoding="utf-8")
-        try:
-            nb = json.loads(text)
-        except RecursionError:
-            # A rich output nested deeper than Python's parser goes (JavaScript writes
-            # any depth): the cells are read, with what lies that deep left out.
-            nb = json.loads(flattened(text, MAX_JSON_DEPTH))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        nb = notebook_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
         return None
     if isinstance(nb, dict) and nb.get("nbformat", 4) in (1, 2, 3):
         nb = _as_version_4(nb)

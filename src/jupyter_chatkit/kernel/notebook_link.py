@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import json
 import logging
 import os
 import re
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from .. import parse_json
 from .deferrals import before_http
 from .remote import ENDPOINT_PATH, ServerEndpoint, find_server, runtime_info, tls_context
 
@@ -117,8 +117,8 @@ def _cell_holder(cell_id: str | None) -> Callable[[str], bool] | None:
         try:
             if file is None or file.stat().st_size > MAX_FILE_BYTES:
                 return False
-            cells = json.loads(file.read_bytes()).get("cells")
-        except (OSError, ValueError, AttributeError, RecursionError):
+            cells = parse_json.loads(file.read_bytes()).get("cells")
+        except (OSError, ValueError, AttributeError):
             return False
         return isinstance(cells, list) and any(
             isinstance(cell, dict) and cell.get("id") == cell_id for cell in cells

@@ -28,6 +28,7 @@ import anywidget
 import traitlets
 from anywidget.experimental import command
 
+from .. import parse_json
 from ..protocol import CHAT_VIEW_MIME, Comm, Turn
 from .answer_mime import describe_failure
 from .conversation import ASK_TIMEOUT as ASK_TIMEOUT
@@ -342,7 +343,7 @@ def _is_watch(body: Any) -> bool:
     """True for a ``Turn.WATCH`` request (a request object, or its JSON text)."""
     if isinstance(body, str):
         try:
-            body = json.loads(body)
-        except (ValueError, RecursionError):
+            body = parse_json.loads(body)
+        except ValueError:
             return False
     return isinstance(body, dict) and body.get("type") == Turn.WATCH

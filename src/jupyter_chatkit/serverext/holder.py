@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from .. import parse_json
 from ..protocol import Turn
 from ..settings import Settings
 
@@ -63,8 +64,8 @@ def _changes_params(body: bytes) -> tuple[bool, object]:
     if _CHANGES not in body:
         return False, None
     try:
-        request = json.loads(body)
-    except (ValueError, RecursionError):
+        request = parse_json.loads(body)
+    except ValueError:
         return False, None
     if not isinstance(request, dict) or request.get("type") != Turn.CHANGES:
         return False, None

@@ -1,0 +1,66 @@
+"""JSON from outside the process, parsed without harm to the code around it.
+
+``json.loads`` recurses once per nested array or object and stops only at the
+interpreter's recursion limit. Deep there, a garbage collection that the parser's own
+allocations start runs finalizers (a user's ``__del__`` in a kernel, a socket's
+``ResourceWarning``) with almost no stack left: they fail, and are lost. Text that could
+nest that deep (more opening brackets than :data:`SHALLOW`) is therefore parsed with the
+collector paused; text nested deeper than the parser goes raises :class:`TooDeep`, a
+``ValueError`` like any other unreadable JSON.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# Nesting this shallow leaves any caller's stack room to spare (pydantic's JSON parser
+# stops at 200 too); text with no more opening brackets cannot nest deeper.
+SHALLOW = 200
+
+
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser goes."""
+
+
+def loads(data: str | bytes | bytearray) -> Any:
+    """``json.loads(data)``; raises ``ValueError`` (:class:`TooDeep` for too deep)."""
+    if isinstance(data, str):
+        brackets = data.count("{") + data.count("[")
+    else:
+        brackets = data.count(b"{") + data.count(b"[")
+    if brackets <= SHALLOW:
+        return json.loads(data)
+    with _collector_paused():
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise TooDeep("JSON nested deeper than the parser goes") from None
+
+
+_lock = threading.Lock()
+_pauses = 0
+_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector off until the last of the threads pausing it is done; then
+    as it was before the first."""
+    global _pauses, _was_enabled
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
