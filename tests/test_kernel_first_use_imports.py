@@ -11,7 +11,9 @@ In a fresh IPython (as a new kernel is), forked from one that imported IPython
   needs the first ones, and the tools' only once one is called;
 - the first ``%%chat`` answered by the kernel's own assistant (no server: the offline
   model) leaves unloaded what the server extension leaves unloaded
-  (serverext/deferred_imports.py), and the widget: no chat was shown.
+  (serverext/deferred_imports.py), and the widget: no chat was shown; nor what that
+  turn does not use: httpx (no server to ask), openai's chat-completions resource (the
+  offline model sends no request), the assistant's MCP modules (none configured).
 """
 
 from __future__ import annotations
@@ -74,7 +76,11 @@ NOT_FOR_ANSWERS = (
 )
 # What the server extension leaves unloaded (its deferrals), the kernel's own assistant
 # too: MCP's client, server and web stack, SQLAlchemy's ORM, openai's unused types. And
-# the widget: a question shows no chat (no widget, no comm).
+# the widget: a question shows no chat (no widget, no comm). And what this turn has no
+# use for (~0.13 s of CPU of a kernel's first question): httpx, which only the requests
+# to a Jupyter server use (kernel/remote.py, notebook_link.py), openai's chat-completions
+# resource (assistant/openai_client.py: made with a provider's first chat request) and
+# our MCP modules (assistant/server.py: only with MCP servers configured).
 NOT_AFTER_CHAT = (
     "anywidget",
     "ipywidgets",
@@ -85,6 +91,11 @@ NOT_AFTER_CHAT = (
     "uvicorn",
     "sqlalchemy.orm",
     "openai.types.eval_create_params",
+    "httpx",
+    "openai.resources.chat",
+    "jupyter_chatkit.assistant.mcp",
+    "jupyter_chatkit.assistant.mcp_config",
+    "jupyter_chatkit.assistant.mcp_connection",
 )
 
 

@@ -62,9 +62,6 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 import httpx2
 import openai
 from openai import NOT_GIVEN, AsyncOpenAI, NotGiven, Omit
-from openai.resources.chat import AsyncChat
-from openai.resources.chat.completions import AsyncCompletions
-from openai.types.chat import completion_create_params
 from typing_extensions import get_type_hints, is_typeddict
 
 from .. import pins
@@ -72,7 +69,10 @@ from .opening import watch_request_sent
 
 if TYPE_CHECKING:
     # Imported when first used: openai.resources.responses builds its parsed-response
-    # models at import (~4 MB), which a chat-completions server never needs.
+    # models at import (~4 MB), which a chat-completions server never needs; and
+    # openai.resources.chat (with openai's chat streaming helpers and jiter, ~60 ms of
+    # CPU), which an assistant on the offline model or the Responses API never needs.
+    from openai.resources.chat import AsyncChat
     from openai.resources.responses import AsyncResponses
 
 __all__ = [
@@ -280,25 +280,32 @@ def _streaming_type(kwargs: Mapping[str, Any], streaming: type, non_streaming: t
     return streaming if kwargs.get("stream") else non_streaming
 
 
-class _LeanCompletions(AsyncCompletions):
-    """``chat.completions`` sending plain-JSON ``messages`` and ``tools`` as they are."""
+@functools.cache
+def _lean_chat_class() -> type[AsyncChat]:
+    """``chat`` whose ``completions`` send plain-JSON ``messages`` and ``tools`` as they
+    are (built on first use; see the import note above)."""
+    from openai.resources.chat import AsyncChat
+    from openai.resources.chat.completions import AsyncCompletions
+    from openai.types.chat import completion_create_params
 
-    async def create(self, **kwargs: Any) -> Any:
-        """``AsyncCompletions.create``; see the module docstring."""
-        params = _streaming_type(
-            kwargs,
-            completion_create_params.CompletionCreateParamsStreaming,
-            completion_create_params.CompletionCreateParamsNonStreaming,
-        )
-        return await super().create(**lean_kwargs(kwargs, params, CHAT_PARAMS))
+    class _LeanCompletions(AsyncCompletions):
+        async def create(self, **kwargs: Any) -> Any:
+            """``AsyncCompletions.create``; see the module docstring."""
+            params = _streaming_type(
+                kwargs,
+                completion_create_params.CompletionCreateParamsStreaming,
+                completion_create_params.CompletionCreateParamsNonStreaming,
+            )
+            return await super().create(**lean_kwargs(kwargs, params, CHAT_PARAMS))
 
+    class _LeanChat(AsyncChat):
+        @functools.cached_property
+        def completions(self) -> AsyncCompletions:
+            """The chat completions resource with the lean ``create``."""
+            skip_plain_transform(AsyncCompletions.__module__)
+            return _LeanCompletions(self._client)
 
-class _LeanChat(AsyncChat):
-    @functools.cached_property
-    def completions(self) -> AsyncCompletions:
-        """The chat completions resource with the lean ``create``."""
-        skip_plain_transform(AsyncCompletions.__module__)
-        return _LeanCompletions(self._client)
+    return _LeanChat
 
 
 @functools.cache
@@ -432,7 +439,7 @@ class LeanAsyncOpenAI(AsyncOpenAI):
     @functools.cached_property
     def chat(self) -> AsyncChat:
         """Chat resources, with the lean ``completions.create``."""
-        return _LeanChat(self)
+        return _lean_chat_class()(self)
 
     @functools.cached_property
     def responses(self) -> AsyncResponses:

@@ -15,7 +15,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from functools import partial
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from agents.models.interface import Model
 from chatkit.actions import Action
@@ -66,7 +66,6 @@ from .event_merge import install as install_event_merge
 from .first_saves import FirstSaves
 from .history import History, PreloadedTail, read_history
 from .library_hooks import ChatKitHooks
-from .mcp import McpTools
 from .message_edit import ACTION_EDIT_MESSAGE, edit_message
 from .model_choice import ModelChoice
 from .model_input import PolicyConverter
@@ -83,12 +82,25 @@ from .turn import TurnRequest, choose_agent, context_class, run_agent
 from .turn_streams import THREAD_DELETED, keep_stopped_turn, process_streaming
 from .unsaved_threads import UnsavedThreads
 
+if TYPE_CHECKING:
+    from .mcp import McpTools
+
 log = logging.getLogger("jupyter_chatkit")
 
 # Parametrized once: pydantic returns the same class each time, but looking it up in
 # its cache of generic types cost ~30 us of CPU a turn. Its event queue is made anew,
 # not deep-copied (turn.context_class).
 _AGENT_CONTEXT = context_class(AgentContext[RequestContext])
+
+
+def _mcp_tools(settings: Settings) -> McpTools | None:
+    """Agent mode's MCP servers of ``settings``; None when none are configured, and then
+    their modules (assistant/mcp*.py, ~8 ms of CPU) are not imported."""
+    if not getattr(settings, "mcp_servers", None):
+        return None
+    from .mcp import McpTools
+
+    return McpTools.from_settings(settings)
 
 
 class NotebookAssistant(ChatKitHooks):
@@ -115,7 +127,7 @@ class NotebookAssistant(ChatKitHooks):
         # with two MCP servers configured (their configuration parsed twice each time).
         self.policy = ContextPolicy.from_settings(settings)
         # Agent mode's MCP servers (None when none are configured); started on first use.
-        self.mcp = McpTools.from_settings(settings)
+        self.mcp = _mcp_tools(settings)
         # Only OpenAI with its own key may receive traces; never another provider's key.
         self.tracing = set_tracing(settings)
         self.model: Model = KeepPartialOutput(model if model is not None else build_model(settings))

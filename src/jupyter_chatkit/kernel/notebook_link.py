@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from .. import parse_json
 from .deferrals import before_http
 from .remote import ENDPOINT_PATH, ServerEndpoint, find_server, runtime_info, tls_context
 
 log = logging.getLogger("jupyter_chatkit")
 
-_TIMEOUT = httpx.Timeout(5.0)
+# Seconds for each step of a request to the kernel's own server (httpx's timeout).
+_TIMEOUT = 5.0
 _KERNEL_FILE = re.compile(r"kernel-(?P<id>[0-9A-Za-z_.-]+)\.json")
 # The cell a chat shown earlier asks for while its turn runs (Asking.shown_in_cell): its
 # reads of "this notebook" go by that cell, not by the cell run last, which may be
@@ -150,6 +149,8 @@ async def find_notebook(
     if url is None:
         return None
     before_http()
+    import httpx  # only with a server to ask (remote.py's note)
+
     try:
         async with httpx.AsyncClient(
             timeout=_TIMEOUT, trust_env=False, verify=tls_context()
@@ -222,6 +223,8 @@ def saved_notebook() -> SavedNotebook | None:
     if endpoint is None or kernel_id is None or url is None:
         return None
     before_http()
+    import httpx  # only with a server to ask (remote.py's note)
+
     try:
         with httpx.Client(timeout=_TIMEOUT, trust_env=False, verify=tls_context()) as client:
             response = client.get(url, headers={"Authorization": f"token {endpoint.token}"})

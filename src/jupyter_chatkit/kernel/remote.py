@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ..assistant.results import JsonResult, StreamResult
 from ..protocol import RequestContext
 from .deferrals import before_http
@@ -35,12 +33,14 @@ from .deferrals import before_http
 if TYPE_CHECKING:
     import ssl
 
+    # Imported when a request is made: a kernel with no server (nbclient, a script)
+    # finds none and never needs httpx (~50 ms of CPU: httpx imports its command line's
+    # click and pygments when installed).
+    import httpx
+
 log = logging.getLogger("jupyter_chatkit")
 
 ENDPOINT_PATH = "jupyter-chatkit/chatkit"
-# Connecting to one's own server is immediate; an answer may stream for minutes, and the
-# model request has its own timeout on the server.
-_TIMEOUT = httpx.Timeout(connect=10.0, read=None, write=60.0, pool=60.0)
 
 
 @functools.cache
@@ -48,6 +48,8 @@ def tls_context() -> ssl.SSLContext:
     """The TLS settings of the kernel's requests to its server (httpx's default, without
     the environment's), made once per process: loading the CA bundle costs 20-70 ms of
     CPU, and every question opens its client anew (:meth:`AssistantRuntime.busy`)."""
+    import httpx
+
     return httpx.create_ssl_context(trust_env=False)
 
 
@@ -123,8 +125,12 @@ class RemoteAssistant:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
             before_http()
+            import httpx
+
             self._client = httpx.AsyncClient(
-                timeout=_TIMEOUT,
+                # Connecting to one's own server is immediate; an answer may stream for
+                # minutes, and the model request has its own timeout on the server.
+                timeout=httpx.Timeout(connect=10.0, read=None, write=60.0, pool=60.0),
                 headers={"Authorization": f"token {self.endpoint.token}"},
                 # The server is the kernel's own: no proxy in between.
                 trust_env=False,
@@ -138,6 +144,8 @@ class RemoteAssistant:
         ``context`` is not sent: who is asking is the server's decision. Failures come
         back as a JSON error with a readable message, never raised.
         """
+        import httpx
+
         del context
         content = body.encode() if isinstance(body, str) else body
         try:
@@ -188,6 +196,8 @@ class RemoteAssistant:
         token: then the kernel runs its own assistant, as before. None when it cannot be
         reached right now (worth asking again later).
         """
+        import httpx
+
         try:
             response = await self._http().get(self._health_url)
         except httpx.HTTPError as exc:
@@ -203,6 +213,8 @@ class RemoteAssistant:
         """Whether the server's assistant answers with the built-in offline model, and
         its model's name (its ``config`` endpoint: names only); False and '' when that
         cannot be told."""
+        import httpx
+
         url = self.endpoint.url.rsplit("/", 1)[0] + "/config"
         try:
             response = await self._http().get(url)
