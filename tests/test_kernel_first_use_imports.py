@@ -13,7 +13,8 @@ In a fresh IPython (as a new kernel is), forked from one that imported IPython
   model) leaves unloaded what the server extension leaves unloaded
   (serverext/deferred_imports.py), and the widget: no chat was shown; nor what that
   turn does not use: httpx (no server to ask), openai's chat-completions resource (the
-  offline model sends no request), the assistant's MCP modules (none configured).
+  offline model sends no request), the assistant's MCP modules (none configured), psutil
+  (no new conversation waited for its save: none was spooled).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ NOT_FOR_ANSWERS = (
 # use for (~0.13 s of CPU of a kernel's first question): httpx, which only the requests
 # to a Jupyter server use (kernel/remote.py, notebook_link.py), openai's chat-completions
 # resource (assistant/openai_client.py: made with a provider's first chat request) and
-# our MCP modules (assistant/server.py: only with MCP servers configured).
+# our MCP modules (assistant/server.py: only with MCP servers configured); psutil, which
+# only the spool of unsaved new conversations uses (store/unsaved_spool.py).
 NOT_AFTER_CHAT = (
     "anywidget",
     "ipywidgets",
@@ -96,6 +98,7 @@ NOT_AFTER_CHAT = (
     "jupyter_chatkit.assistant.mcp",
     "jupyter_chatkit.assistant.mcp_config",
     "jupyter_chatkit.assistant.mcp_connection",
+    "psutil",
 )
 
 
