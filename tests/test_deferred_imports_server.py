@@ -9,16 +9,21 @@ test_deferred_imports.py.
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .fixtures import mcp_fork
 from .fixtures.fresh_server import AGENTS_BASE, BASE, DEFERRED_BASE, ROOT, run_fresh
 from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
+from .test_kernel_via_server import OTHER_EXTENSIONS
 
 # A fresh Python: the server extension's choice for `mcp`, then openai-agents imported as
 # the background build does, then an MCP server used through the assistant's own client.
+# The fixture MCP server (the command in argv[2]) is forked from a process that imported
+# mcp's server once (tests/fixtures/mcp_fork.py): what is read here is the client's side.
 MCP_SCRIPT = (
     AGENTS_BASE
     + """
@@ -33,8 +38,9 @@ from jupyter_chatkit.assistant.mcp import McpTools
 from jupyter_chatkit.settings import Settings
 
 async def main():
-    server = {"command": sys.executable, "args": ["-m", "tests.fixtures.mcp_server"],
-              "cwd": sys.argv[1], "env": {"MCP_FIXTURE_KEY": "k" * 12}}
+    command, args = json.loads(sys.argv[2])
+    server = {"command": command, "args": args, "cwd": sys.argv[1],
+              "env": {"MCP_FIXTURE_KEY": "k" * 12}}
     tools = McpTools.from_settings(Settings(mcp_servers={"fixture": server}))
     try:
         refs, problems = await tools.tools("turn-1")
@@ -66,7 +72,7 @@ DEFERRED = [
 
 @pytest.mark.timeout(120)
 def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_works() -> None:
-    result = run_fresh(MCP_SCRIPT, str(ROOT))
+    result = run_fresh(MCP_SCRIPT, str(ROOT), json.dumps(mcp_fork.command()))
     # Not even the submodules allowed without mcp/__init__ (MCP_WITHOUT_INIT in
     # deferred_imports): the SDK's import of them waits for its MCP client (sdk_stand_ins).
     assert result["idle"] == {
@@ -84,18 +90,23 @@ def test_openai_agents_without_mcp_servers_leaves_mcp_unloaded_and_mcp_still_wor
 
 # A fresh Python: the server extension with an MCP server configured starts, builds its
 # assistant and warms up (idle: mcp deferred), then its assistant's MCP tools are used.
+# The other server extensions installed here are off (OTHER_EXTENSIONS, as in
+# test_kernel_via_server, whose check keeps the names true): none of them imports mcp, and
+# loading them cost ~1.2-1.7 s of CPU (their imports, JupyterLab's `node yarn.js config`).
 MCP_CONFIGURED_SCRIPT = (
     BASE
+    + f"OTHER_EXTENSIONS = {list(OTHER_EXTENSIONS)!r}\n"
     + """
 from jupyter_server.serverapp import ServerApp
 from traitlets.config import Config
 
 config = Config()
+command, args = json.loads(sys.argv[3])
 config.JupyterChatKit.mcp_servers = {"fixture": {
-    "command": sys.executable, "args": ["-m", "tests.fixtures.mcp_server"],
-    "cwd": sys.argv[1], "env": {"MCP_FIXTURE_KEY": "k" * 12}}}
+    "command": command, "args": args, "cwd": sys.argv[1], "env": {"MCP_FIXTURE_KEY": "k" * 12}}}
 config.JupyterChatKit.store_url = f"sqlite:///{sys.argv[2]}/chat.sqlite3"
-config.ServerApp.jpserver_extensions = {"jupyter_chatkit": True}
+config.ServerApp.jpserver_extensions = {
+    **dict.fromkeys(OTHER_EXTENSIONS, False), "jupyter_chatkit": True}
 config.ServerApp.root_dir = sys.argv[2]
 config.ServerApp.open_browser = False
 loop = asyncio.new_event_loop()
@@ -137,7 +148,9 @@ print(json.dumps(loop.run_until_complete(main()), default=str))
 
 @pytest.mark.timeout(120)
 def test_an_mcp_server_configured_leaves_mcp_unloaded_until_it_starts(tmp_path: Path) -> None:
-    result = run_fresh(MCP_CONFIGURED_SCRIPT, str(ROOT), str(tmp_path))
+    result = run_fresh(
+        MCP_CONFIGURED_SCRIPT, str(ROOT), str(tmp_path), json.dumps(mcp_fork.command())
+    )
     assert result == {
         "idle": {"deferred": True, "loaded": []},
         "problems": [],
