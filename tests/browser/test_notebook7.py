@@ -42,7 +42,6 @@ from tests.fixtures.browser import (
     JupyterServer,
     LabPage,
     context_of,
-    open_panel,
     send,
     type_and_pick,
     wait_answer,
@@ -89,38 +88,6 @@ def not_notebook7s_own(errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
-def test_notebook7_relative_link_opens_the_file_as_notebook7_does(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
-) -> None:
-    # Notebook 7 opens a file in a browser tab of its own (its file browser and a Markdown
-    # cell's link do): a relative link in an answer does the same, read from the
-    # notebook's folder; the notebook's page stays, and no page error is ours.
-    errors = page_errors(page)
-    (notebook7.root_dir / "work" / "data").mkdir(parents=True, exist_ok=True)
-    (notebook7.root_dir / "work" / "data" / "sales.csv").write_text("region,revenue\nnorth,7\n")
-    notebook7.write_notebook("work/links.ipynb", ["x = 1"])
-    nb = LabPage(page, notebook7)
-    nb.open("work/links.ipynb")
-    open_panel(page)
-    scripted_llm.script(Reply("Read [the data](data/sales.csv)."))
-    send(page, "where is the data?")
-    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant .jck-parts").last
-    with page.context.expect_page() as opened:
-        answer.locator("a", has_text="the data").click()
-    tab = opened.value
-    tab.wait_for_load_state()
-    assert tab.url.split("?")[0] == f"{notebook7.origin}/edit/work/data/sales.csv"
-    tab.locator(".jp-CSVViewer").wait_for(state="visible", timeout=60_000)
-    tab.wait_for_function("() => document.title.includes('sales.csv')")
-    screenshot(tab, "relative-link-tab")
-    # The notebook's own page is where it was.
-    assert page.url.split("?")[0] == f"{notebook7.origin}/notebooks/work/links.ipynb"
-    assert page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path") == (
-        "work/links.ipynb"
-    )
-    assert not_notebook7s_own(errors) == []
-
-
 # -- steering what the assistant reads ----------------------------------------------------
 
 GITHUB = next(c for c in TABLE if c["id"] == "github-classic")["value"]
@@ -131,12 +98,14 @@ CELLS = [
 ]
 
 
-def test_notebook7_sidebar_bridge_chips_error_reference_mentions_and_threads(
+def test_notebook7_sidebar_bridge_chips_error_reference_mentions_threads_and_widget(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """One notebook, one kernel and page load for the sidebar's steps in Notebook 7 (the
     sidebar and the bridge were a test of their own, on a DataFrame of their own: a page
-    load, a kernel and its pandas import more)."""
+    load, a kernel and its pandas import more). The other notebook the conversations are
+    checked on is the ``%chat`` widget's (its steps: :func:`widget_chips_mentions_and_save`):
+    that was a test of its own, a page load and a kernel more."""
     nb = LabPage(page, notebook7)
     notebook7.write_notebook("sales7.ipynb", CELLS)
     nb.open("sales7.ipynb")
@@ -201,14 +170,22 @@ def test_notebook7_sidebar_bridge_chips_error_reference_mentions_and_threads(
     first_thread = page.locator(USER).count()
     assert first_thread == 3
 
-    # Another notebook has its own conversation; coming back reopens this one.
-    notebook7.write_notebook("other7.ipynb", ["y = 2"])
-    nb.open("other7.ipynb")
+    # Another notebook has its own conversation; coming back reopens this one. The other
+    # is the widget's notebook, checked before its widget has a conversation.
+    notebook7.write_notebook("widget7.ipynb", WIDGET_CELLS)
+    nb.open("widget7.ipynb")
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+Shift+A")
     page.locator(INPUT).wait_for(state="visible")
-    assert "other7.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
+    assert "widget7.ipynb" in page.locator(f"{PANEL} .jp-chatkit-context").inner_text()
     assert page.locator(USER).count() == 0
+    # The widget's steps on this page, the sidebar closed as on a page of its own, the
+    # model's script and record cleared.
+    page.evaluate("() => window.jupyterapp.shell.collapseRight()")
+    page.locator(INPUT).wait_for(state="hidden")
+    scripted_llm.reset()
+    widget_chips_mentions_and_save(nb, page, screenshot, scripted_llm)
+
     nb.open("sales7.ipynb")
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+Shift+A")
@@ -224,18 +201,19 @@ def test_notebook7_sidebar_bridge_chips_error_reference_mentions_and_threads(
     assert nb.cell_sources() == [CELLS[0], "z = 3", *CELLS[1:]]
 
 
-def test_widget_chips_completes_kernel_variables_and_saves(
-    notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
+# The widget's notebook: a DataFrame, a secret, the cell above the chat, the chat.
+WIDGET_CELLS = [CELLS[0], CELLS[1], "y = 2", "%load_ext jupyter_chatkit\n%chat"]
+
+
+def widget_chips_mentions_and_save(
+    nb: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    """The ``%chat`` widget in Notebook 7: its chips (the notebook, the cell above it),
-    ``@`` completion of kernel variables, the conversation recorded for the notebook,
-    the read line's cell link, and Ctrl+S. (The chips, the thread and the cell link were
+    """The ``%chat`` widget in Notebook 7, on the open ``widget7.ipynb`` (WIDGET_CELLS, not
+    run yet): its chips (the notebook, the cell above it), ``@`` completion of kernel
+    variables, the conversation recorded for the notebook, the read line's cell link,
+    and Ctrl+S. (The chips, the thread and the cell link were
     test_widget_notebook_browser's Notebook 7 test: a page load and a kernel more.)"""
-    nb = LabPage(page, notebook7)
-    notebook7.write_notebook(
-        "widget7.ipynb", [CELLS[0], CELLS[1], "y = 2", "%load_ext jupyter_chatkit\n%chat"]
-    )
-    nb.open("widget7.ipynb")
+    notebook7 = nb.server
     nb.run_all()
     host = ".jck-widget-host .jck-chat"
     page.locator(host).wait_for(timeout=60_000)
@@ -319,13 +297,22 @@ def test_notebook7_undo_survives_a_reload(
     undo_after_reload(LabPage(page, notebook7), page, scripted_llm, screenshot)
 
 
-def test_notebook7_undo_after_the_notebook_was_renamed(
+def test_notebook7_undo_after_the_notebook_was_renamed_and_a_relative_link(
     notebook7: JupyterServer, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
     """Renamed after the turn (the conversation follows it): Undo still reverts its
-    changes, rather than "Nothing reverted; 2 changes are in a notebook not open here"."""
+    changes, rather than "Nothing reverted; 2 changes are in a notebook not open here".
+
+    Then a relative link in an answer. Notebook 7 opens a file in a browser tab of its
+    own (its file browser and a Markdown cell's link do): the link does the same, read
+    from the notebook's folder (where the renamed notebook is); the notebook's page
+    stays, and no page error is ours. (The link was a test of its own, on a notebook of
+    its own: a page load and a kernel more.)"""
+    errors = page_errors(page)
+    (notebook7.root_dir / "work" / "data").mkdir(parents=True, exist_ok=True)
+    (notebook7.root_dir / "work" / "data" / "sales.csv").write_text("region,revenue\nnorth,7\n")
     nb = LabPage(page, notebook7)
-    insert_and_edit(nb, page, scripted_llm, "before-rename.ipynb")
+    insert_and_edit(nb, page, scripted_llm, "work/before-rename.ipynb")
     nb.notebook_js("await nb.context.save(); await nb.context.rename('after-rename.ipynb');")
     page.locator(f"{PANEL} .jck-chip", has_text="after-rename.ipynb").wait_for()
     page.locator(f"{PANEL} .jck-agent-undo").click()
@@ -335,3 +322,26 @@ def test_notebook7_undo_after_the_notebook_was_renamed(
     wait_idle(page)
     assert page.locator(f"{PANEL} .jck-error:not([hidden])").count() == 0
     screenshot(page, "undone-after-rename")
+
+    # The relative link, from the renamed notebook's folder.
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path") == (
+        "work/after-rename.ipynb"
+    )
+    url = page.url
+    scripted_llm.script(Reply("Read [the data](data/sales.csv)."))
+    send(page, "where is the data?")
+    answer = page.locator(f"{PANEL} .jck-msg.jck-assistant .jck-parts").last
+    with page.context.expect_page() as opened:
+        answer.locator("a", has_text="the data").click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url.split("?")[0] == f"{notebook7.origin}/edit/work/data/sales.csv"
+    tab.locator(".jp-CSVViewer").wait_for(state="visible", timeout=60_000)
+    tab.wait_for_function("() => document.title.includes('sales.csv')")
+    screenshot(tab, "relative-link-tab")
+    # The notebook's own page is where it was.
+    assert page.url == url
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget?.context?.path") == (
+        "work/after-rename.ipynb"
+    )
+    assert not_notebook7s_own(errors) == []
