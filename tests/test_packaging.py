@@ -110,14 +110,36 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# Node.js's commands, which a user of the wheel does not need (README).
+NODE_COMMANDS = frozenset({"node", "nodejs", "npm", "npx", "yarn", "yarnpkg", "corepack"})
+
+
+def commands_without_node(folder: Path) -> Path:
+    """``folder`` with a link to each command this PATH finds, Node.js's left out."""
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(directory):
+            continue
+        for name in os.listdir(directory):
+            link = folder / name
+            # The first directory holding a name wins, as in a PATH look-up.
+            if name not in NODE_COMMANDS and not os.path.lexists(link):
+                link.symlink_to(os.path.join(directory, name))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def user_env(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment of a new user of the venv: its bin first, private Jupyter dirs, no keys."""
+    """Environment of a new user of the venv: its bin first, then this machine's commands
+    without Node.js (as a user of the wheel has no need of it), private Jupyter dirs, no
+    keys. With Node.js on PATH, JupyterLab's commands (`jupyter lab`, `labextension list`,
+    the server's JupyterLab extension) each ran `node yarn.js config --json` for the npm
+    registry's URL, which only an extension install from npm reads: ~2.5 s of CPU a run."""
     home = tmp_path_factory.mktemp("home")
+    commands = commands_without_node(tmp_path_factory.mktemp("commands"))
     inherited = ("JUPYTER", "OPENAI", "IPYTHON", "PYTHON", "VIRTUAL_ENV", "CONDA", "XDG_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     env.update(
-        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        PATH=f"{venv / 'bin'}{os.pathsep}{commands}",
         VIRTUAL_ENV=str(venv),
         HOME=str(home),
         JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
@@ -125,6 +147,7 @@ def user_env(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
         IPYTHONDIR=str(home / ".ipython"),
     )
+    assert shutil.which("node", path=env["PATH"]) is None
     return env
 
 
