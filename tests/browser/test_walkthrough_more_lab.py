@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +178,31 @@ def test_insert_and_run_in_a_notebook_without_a_kernel_asks_for_one_and_runs(
     screenshot(page, "ran")
 
 
+# The conversations this browser remembers (tests/fixtures/lab_reuse.py clears them too).
+THREAD_KEYS = """() => Object.keys(localStorage).filter((k) =>
+  k.startsWith('jupyter-chatkit:') && k.includes('thread'))"""
+
+
+@pytest.fixture
+def other_browser_page(_active_browser: Any) -> Iterator[Any]:
+    """A page of another browser than the kept page's: the worker's ``page`` Chromium
+    (tests/fixtures/browser.py), a process and profile of its own, no storage, cookies or
+    tabs shared with the kept page's. Its storage, cookies and pages are cleared after the
+    test, as after a ``page`` test. (A second Chromium launched for this test alone, an
+    incognito context with cold caches, cost a launch and a colder load.)"""
+    pg = _active_browser.context().new_page()
+    try:
+        yield pg
+    finally:
+        _active_browser.clear()
+
+
 def test_a_turn_sent_from_another_browser_shows_unasked(
-    lab_page: LabPage, page: Any, browser: Any, scripted_llm: FakeLLM, screenshot: Any
+    lab_page: LabPage,
+    page: Any,
+    other_browser_page: Any,
+    scripted_llm: FakeLLM,
+    screenshot: Any,
 ) -> None:
     """Two browsers on one notebook's conversation: neither hides a turn the model read.
 
@@ -197,11 +220,12 @@ def test_a_turn_sent_from_another_browser_shows_unasked(
     scripted_llm.script(Reply("The first answer."))
     send(page, "first question")
 
-    other = browser.new_context(viewport={"width": 1400, "height": 900})
+    other_page = other_browser_page
     try:
-        other_page = other.new_page()
         other_page.set_default_timeout(30_000)
         LabPage(other_page, lab_page.server).open("two.ipynb")
+        # B remembers none of A's conversations: what it shows, the server gave it.
+        assert other_page.evaluate(THREAD_KEYS) == []
         open_panel(other_page)
         other_page.locator(ASSISTANT, has_text="The first answer.").wait_for()
         assert "first question" in other_page.locator(USER).first.inner_text()
@@ -214,7 +238,7 @@ def test_a_turn_sent_from_another_browser_shows_unasked(
         wait_idle(page)
         screenshot(page, "browser-a-unasked")
     finally:
-        other.close()
+        other_page.close()
 
     scripted_llm.script(Reply("The answer A got."))
     send(page, "question from A")
@@ -412,8 +436,17 @@ def test_a_sidebar_opened_while_the_workspace_restores_stays_open(
     )
     page.evaluate("() => window.jupyterapp.shell.collapseRight()")
     lab_page.server.write_notebook("restoring.ipynb", ["a = 1"])
-    lab_page.open("restoring.ipynb")
-    workspace = page.url.split("/lab/workspaces/")[1].split("/")[0]
+    # Opened in this page (a second lab_page.open loads JupyterLab anew, a load the
+    # reload below makes anyway): the workspace saved is this page's.
+    page.evaluate(
+        "async (path) => { const w = await window.jupyterapp.commands.execute("
+        "'docmanager:open', {path}); await w.context.ready; }",
+        "restoring.ipynb",
+    )
+    lab_page.wait_for_kernel_idle()
+    workspace = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).workspace"
+    )
     # The workspace is saved with the notebook open and the right sidebar collapsed.
     page.wait_for_function(
         """async (ws) => { const base = JSON.parse(document.getElementById(
