@@ -96,6 +96,25 @@ async def test_client_tool_call_round_trip(jp_fetch: Callable[..., Any], fake_ll
     assert "float64" in json.dumps(fake_llm.requests[1])
 
 
+async def test_tool_arguments_nested_too_deep_are_answered_and_the_turn_goes_on(
+    jp_fetch: Callable[..., Any], fake_llm: FakeLLM
+) -> None:
+    # openai-agents reads a call's arguments itself (json.loads, then a recursive walk)
+    # before any tool runs: 5,000 levels failed the whole turn with a RecursionError.
+    deep = '{"code": "x = 1", "extra": ' + "[" * 5_000 + "]" * 5_000 + "}"
+    fake_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", deep)]),
+        Reply("Let me try that again."),
+    )
+    events = parse_sse(
+        (await post(jp_fetch, body("threads.create", input=user_input("plot it")))).body
+    )
+    assert not [e for e in events if isinstance(e, ErrorEvent)]
+    assert answer_of(events) == "Let me try that again."
+    # The model was told its arguments could not be read (a third request titles).
+    assert "not valid JSON" in json.dumps(fake_llm.requests[1])
+
+
 async def test_provider_error_is_one_retryable_error_event(
     jp_fetch: Callable[..., Any], fake_llm: FakeLLM
 ) -> None:

@@ -177,3 +177,21 @@ def test_a_deep_notebook_cut_short_in_a_string_is_refused_in_linear_work(
     with cpu_budget(5.0):
         assert read_cells(path) is None
         assert notebook_text(path.read_text(encoding="utf-8")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ("[" * parse_json.SHALLOW + "]" * parse_json.SHALLOW, False),
+        ("[" * (parse_json.SHALLOW + 1) + "]" * (parse_json.SHALLOW + 1), True),
+        ('{"a":' * (parse_json.SHALLOW + 1) + "1" + "}" * (parse_json.SHALLOW + 1), True),
+        ("[" * 5_000 + "]" * 5_000, True),
+        # Brackets in strings are not levels; text that is no JSON is not deep JSON.
+        (json.dumps(["[" * 500, {"a": "{" * 500}]), False),
+        ("[" * 300 + "]" * 299, False),
+        ("[" * 5_000, True),
+    ],
+)
+def test_deeper_than_shallow(text: str, deep: bool) -> None:
+    assert parse_json.deeper_than_shallow(text) is deep
+    assert parse_json.deeper_than_shallow(text.encode()) is deep

@@ -29,17 +29,45 @@ class TooDeep(ValueError):
 
 def loads(data: str | bytes | bytearray) -> Any:
     """``json.loads(data)``; raises ``ValueError`` (:class:`TooDeep` for too deep)."""
-    if isinstance(data, str):
-        brackets = data.count("{") + data.count("[")
-    else:
-        brackets = data.count(b"{") + data.count(b"[")
-    if brackets <= SHALLOW:
+    if _brackets(data) <= SHALLOW:
         return json.loads(data)
     with _collector_paused():
         try:
             return json.loads(data)
         except RecursionError:
             raise TooDeep("JSON nested deeper than the parser goes") from None
+
+
+def deeper_than_shallow(data: str | bytes | bytearray) -> bool:
+    """Whether ``data`` is JSON nested deeper than :data:`SHALLOW`: False for other text
+    that is no JSON, True for text opening more levels than the parser goes."""
+    if _brackets(data) <= SHALLOW:
+        return False
+    try:
+        value = loads(data)
+    except TooDeep:
+        return True
+    except ValueError:
+        return False
+    # Walked with a list, not by recursion: this is the depth recursion must not reach.
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        if depth > SHALLOW:
+            return True
+        pending.extend((child, depth + 1) for child in item)
+    return False
+
+
+def _brackets(data: str | bytes | bytearray) -> int:
+    """How many arrays and objects ``data`` opens at most (strings' brackets counted)."""
+    if isinstance(data, str):
+        return data.count("{") + data.count("[")
+    return data.count(b"{") + data.count(b"[")
 
 
 _lock = threading.Lock()

@@ -8,7 +8,9 @@ text the user could have kept. :class:`KeepPartialOutput` marks such errors.
 What is kept is marked as partial (:func:`mark_partial`): cut off by a failure, or
 stopped by the user.
 
-It also puts each response's first text delta ahead of other work (first_deltas.py).
+It also puts each response's first text delta ahead of other work (first_deltas.py), and
+gives a tool call whose arguments nest too deep arguments that are no JSON
+(:func:`readable_call`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from agents.models.interface import Model
 from chatkit.types import AssistantMessageContent, AssistantMessageItem
 
+from .. import parse_json
 from .first_deltas import FirstDelta
 from .model_errors import IncompleteStreamError
 
@@ -45,8 +48,11 @@ class KeepPartialOutput(Model):
         self.inner = inner
 
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
-        """Non-streamed calls pass straight through."""
-        return await self.inner.get_response(*args, **kwargs)
+        """The inner model's response, its tool calls' arguments :func:`readable_call`."""
+        response = await self.inner.get_response(*args, **kwargs)
+        for item in getattr(response, "output", None) or ():
+            readable_call(item)
+        return response
 
     async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         """Stream from ``inner``; mark a failure so queued events are drained first.
@@ -59,8 +65,13 @@ class KeepPartialOutput(Model):
         first = FirstDelta()
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
-                if getattr(event, "type", None) in _TERMINAL_EVENTS:
+                kind = getattr(event, "type", None)
+                if kind in _TERMINAL_EVENTS:
                     terminal = True
+                    for item in getattr(getattr(event, "response", None), "output", None) or ():
+                        readable_call(item)
+                elif kind == "response.output_item.done":
+                    readable_call(getattr(event, "item", None))
                 yield event
                 if first.is_first_delta(event):
                     await first.arrived()
@@ -79,6 +90,27 @@ class KeepPartialOutput(Model):
     async def close(self) -> None:
         """Close the inner model's client."""
         await self.inner.close()
+
+
+# What a tool call's arguments become when they nest deeper than parse_json.SHALLOW.
+TOO_DEEP_ARGUMENTS = f"(arguments nested deeper than {parse_json.SHALLOW} levels: not read)"
+
+
+def readable_call(item: Any) -> None:
+    """Give a function call whose arguments nest deeper than :data:`parse_json.SHALLOW`
+    :data:`TOO_DEEP_ARGUMENTS` instead (text that is no JSON).
+
+    openai-agents reads every call's arguments before a tool runs (``json.loads``, then
+    a recursive walk) and fails the whole run a few hundred levels down; arguments that
+    are no JSON it passes on, and the tool answers that it could not read them, so the
+    model can try again."""
+    arguments = getattr(item, "arguments", None)
+    if (
+        getattr(item, "type", None) == "function_call"
+        and isinstance(arguments, str)
+        and parse_json.deeper_than_shallow(arguments)
+    ):
+        item.arguments = TOO_DEEP_ARGUMENTS
 
 
 # Appended to an answer kept after its stream ended early, so that the stored thread
