@@ -281,6 +281,29 @@ async def test_after_a_tool_output_it_answers_and_never_calls_again() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(("hidden", "shown"), [(0, False), (2, True)])
+async def test_the_policys_frame_is_not_shown_and_its_count_only_when_it_hid_some(
+    hidden: int, shown: bool
+) -> None:
+    # What the context policy adds for the model: a note, and how many values it hid.
+    output = {"untrusted_data": UNTRUSTED_NOTE, "variables": [{"name": "sales"}]}
+    history = [
+        {"role": "user", "content": "what variables do I have?"},
+        {"type": "function_call", "call_id": "c1", "name": "list_kernel_variables"},
+        {
+            "type": "function_call_output",
+            "call_id": "c1",
+            "output": json.dumps({**output, "redacted": hidden}),
+        },
+    ]
+    tools = Tools()
+    out = await run(tools.agent(), history, tools)
+    assert "sales" in out.text and UNTRUSTED_NOTE not in out.text
+    assert ("redacted" in out.text) is shown
+    assert ("**redacted**: 2" in out.text) is shown
+
+
+@pytest.mark.asyncio
 async def test_context_before_the_question_is_not_taken_as_the_question() -> None:
     # The PolicyConverter puts a message's context (chips, quotes, mentions) before it.
     history = [

@@ -341,8 +341,13 @@ def _describe_output(items: list[Mapping[str, Any]], output: Mapping[str, Any]) 
     tool = str(call.get("name") or "tool")
     value = _decode(output.get("output"))
     if isinstance(value, dict) and value.get("untrusted_data") == UNTRUSTED_NOTE:
-        # The context policy's frame speaks to the model, not to the person reading this.
-        value = {k: v for k, v in value.items() if k != "untrusted_data"}
+        # The context policy's frame speaks to the model, not to the person reading this;
+        # so does its count of values hidden, when it is none.
+        value = {
+            k: v
+            for k, v in value.items()
+            if k != "untrusted_data" and not (k == "redacted" and v == 0)
+        }
     if tool == PROPOSE_CODE.name and not str(value).startswith("Error"):
         return card_shown()
     return f"`{tool}` returned:\n\n" + "\n".join(render_json(value))
