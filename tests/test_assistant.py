@@ -258,6 +258,8 @@ async def test_feedback_is_persisted(sqlite_store: SQLStore) -> None:
     ("body", "needle"),
     [
         (b"{not json", "not valid JSON"),
+        # Valid, but nested deeper than the parser reads: said as such, not "not valid".
+        (b'{"type": "threads.create", "params": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", "too deep"),
         (b'{"type": "threads.explode", "params": {}}', "Unknown request type"),
         (b'{"type": "threads.get_by_id", "params": {}}', "thread_id"),
         (b"[]", "Invalid request"),

@@ -154,6 +154,7 @@ async def test_client_tool_round_trip_over_http(jp_fetch: Callable[..., Any]) ->
     ("payload", "needle"),
     [
         ("{nope", "not valid JSON"),
+        ('{"type": "threads.create", "params": ' + "[" * 5_000 + "]" * 5_000 + "}", "too deep"),
         ('{"type": "threads.nope", "params": {}}', "Unknown request type"),
         ('{"type": "threads.create", "params": {"input": 5}}', "input"),
     ],

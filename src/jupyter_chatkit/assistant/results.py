@@ -65,6 +65,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     """One readable line for a request that does not match the ChatKit protocol."""
     for err in exc.errors(include_url=False, include_input=False):
         if err.get("type") == "json_invalid":
+            if "recursion limit" in str(err.get("msg", "")):
+                return "The request body is JSON nested too deep to read."
             return "The request body is not valid JSON."
         if err.get("type") == "union_tag_invalid":
             return f"Unknown request type. {err.get('msg', '')}".strip()
