@@ -9,6 +9,7 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ILayoutRestorer } from "@jupyterlab/application";
 import { ICommandPalette } from "@jupyterlab/apputils";
+import { PageConfig } from "@jupyterlab/coreutils";
 import type { Cell } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
@@ -97,7 +98,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       const { chatFactory } = await import("./chat");
       return chatFactory({
         link,
-        restored: app.restored.then(() => link.openPaths().length > 0),
+        restored: app.restored.then(async () => link.openPaths().length > 0 || (await notebookOnItsWay(app))),
         sendKey: () => current.sendShortcut,
         notify: (text) => panel.notify(text),
         offline: modelInfo.then((info) => !!info?.offline),
@@ -338,3 +339,22 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     new ErrorButtons(tracker, askAboutError);
   },
 };
+
+/**
+ * Whether a notebook is on its way as JupyterLab settles `restored`: it opens the
+ * notebook the page's URL names (/lab/tree/PATH) and those its saved layout holds only
+ * after that, each once its file is read, so they are not open yet then.
+ */
+async function notebookOnItsWay(app: JupyterFrontEnd): Promise<boolean> {
+  if (/\.ipynb$/i.test(PageConfig.getOption("treePath"))) return true;
+  const workspace = PageConfig.getOption("workspace");
+  if (!workspace) return false;
+  try {
+    const saved = await app.serviceManager.workspaces.fetch(workspace);
+    // `notebook:PATH` among the main area's widgets.
+    const layout = saved.data?.["layout-restorer:data"] as { main?: unknown } | undefined;
+    return JSON.stringify(layout?.main ?? null).includes('"notebook:');
+  } catch {
+    return false;
+  }
+}
