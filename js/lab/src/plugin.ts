@@ -9,8 +9,8 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ILayoutRestorer } from "@jupyterlab/application";
 import { ICommandPalette } from "@jupyterlab/apputils";
-import { PageConfig } from "@jupyterlab/coreutils";
 import type { Cell } from "@jupyterlab/cells";
+import { PageConfig } from "@jupyterlab/coreutils";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
