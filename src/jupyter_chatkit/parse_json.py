@@ -31,11 +31,7 @@ def loads(data: str | bytes | bytearray) -> Any:
     """``json.loads(data)``; raises ``ValueError`` (:class:`TooDeep` for too deep)."""
     if _brackets(data) <= SHALLOW:
         return json.loads(data)
-    with _collector_paused():
-        try:
-            return json.loads(data)
-        except RecursionError:
-            raise TooDeep("JSON nested deeper than the parser goes") from None
+    return _loads_paused(data)
 
 
 def deeper_than_shallow(data: str | bytes | bytearray) -> bool:
@@ -44,7 +40,7 @@ def deeper_than_shallow(data: str | bytes | bytearray) -> bool:
     if _brackets(data) <= SHALLOW:
         return False
     try:
-        value = loads(data)
+        value = _loads_paused(data)
     except TooDeep:
         return True
     except ValueError:
@@ -61,6 +57,15 @@ def deeper_than_shallow(data: str | bytes | bytearray) -> bool:
             return True
         pending.extend((child, depth + 1) for child in item)
     return False
+
+
+def _loads_paused(data: str | bytes | bytearray) -> Any:
+    """``json.loads(data)`` with the collector paused, its recursion as :class:`TooDeep`."""
+    with _collector_paused():
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise TooDeep("JSON nested deeper than the parser goes") from None
 
 
 def _brackets(data: str | bytes | bytearray) -> int:
