@@ -87,6 +87,11 @@ export interface InsertOptions {
   run: boolean;
   /** Where it goes relative to the reference cell. */
   position: CellPosition;
+  /**
+   * The thread item the code comes from (an answer, a card), when known: a host placing
+   * the cell by what the turn was about reads it (the sidebar: the cell it was asked of).
+   */
+  item?: string;
 }
 
 /** The notebook holding a widget and what its chips offer (`watchContext`). */

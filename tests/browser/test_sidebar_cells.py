@@ -358,3 +358,55 @@ def test_explain_cell_from_context_menu(
     assert "squares = [n * n for n in range(10)]" in json.dumps(scripted_llm.requests[0])
     # get_active_cell gave the model the cell that was right-clicked.
     assert tool_output(scripted_llm)["cell"]["source"] == "squares = [n * n for n in range(10)]"
+
+
+FIX_CODE = "y = x / 1"
+BLOCK_CODE = "print(y)"
+CELLS = "window.jupyterapp.shell.currentWidget.content.widgets.length"
+
+
+def test_insert_after_a_reload_goes_below_the_cell_asked_about(
+    lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
+) -> None:
+    """The answer to "Fix the error in cell 2", its page reloaded: Insert puts the code
+    below cell 2, not below the first cell (active in a notebook just opened, though
+    nobody chose it), by its card, its answer's code block and Insert & run (the
+    server's effect) alike, each below the one inserted before (the answer's order); a
+    cell the person then picks does not move it."""
+    open_notebook(lab_page, "anchor.ipynb", ["x = 1", "y = x / 0", "# notes", "# end"])
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": FIX_CODE, "title": "Fix"})]),
+        Reply(f"Divide by one:\n\n```python\n{BLOCK_CODE}\n```"),
+    )
+    page.locator(".jp-chatkit-ask-error").click()
+    page.locator(f"{PANEL} .jck-widget").last.wait_for(state="visible")
+    wait_idle(page)
+    assert last_user_message(page).startswith("Fix the error in cell 2")
+    # Saved (as autosave does) so the cells keep their ids, then the page reloaded.
+    lab_page.notebook_js("await nb.context.save();")
+    lab_page.reload()
+    # The layout restores the sidebar if it saved it open before the reload (debounced).
+    open_panel_from_palette(page)
+    card = page.locator(f"{PANEL} .jck-widget").last
+    card.wait_for(state="visible")
+    assert lab_page.notebook_js("return nb.content.activeCellIndex;") == 0
+    screenshot(page, "reloaded")
+    notes = ["x = 1", "y = x / 0"]
+    card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
+    page.wait_for_function(f"() => {CELLS} === 5")
+    assert lab_page.cell_sources() == [*notes, FIX_CODE, "# notes", "# end"]
+    screenshot(page, "inserted-below-cell-2")
+    # The person picks the last cell; the answer's code block still goes below the fix.
+    page.locator(".jp-Notebook .jp-Cell").last.click()
+    answer = page.locator(ASSISTANT).last
+    answer.get_by_role("button", name="Insert code into a new cell", exact=True).click()
+    page.wait_for_function(f"() => {CELLS} === 6")
+    assert lab_page.cell_sources()[2:5] == [FIX_CODE, BLOCK_CODE, "# notes"]
+    # Insert & run: the server's action, its effect inserting below those too.
+    card.get_by_role("button", name="Insert & run").first.click()
+    page.wait_for_function(f"() => {CELLS} === 7")
+    assert lab_page.cell_sources()[2:6] == [FIX_CODE, BLOCK_CODE, FIX_CODE, "# notes"]
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[4].model.executionCount"
+    )
+    screenshot(page, "inserted-and-ran")

@@ -21,6 +21,7 @@ import { REPLACE_CELL_LABEL } from "../../src/protocol";
 import { NotebookAgent } from "./agent";
 import { notebookClientTools } from "./clienttools";
 import { showCell, watchContext } from "./context";
+import { turnCells } from "./insertanchor";
 import { guardedTransport, precheckDrafts } from "./kernelguard";
 import { followKernelTurns } from "./kernelturns";
 import type { NotebookLink } from "./link";
@@ -98,8 +99,9 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
         () => ({ card_buttons: [REPLACE_CELL_LABEL], kept_out_cells: keptOutIndexes(link.panel) }),
       ),
       clientTools: notebookClientTools(link),
-      // Code-card and code-block insertions (the UI calls this only on a click).
-      insertCell: (code, opts) => link.insert(code, opts),
+      // Code-card and code-block insertions (the UI calls this only on a click), next to
+      // the cells the answer's question named (insertanchor.ts).
+      insertCell: (code, opts) => link.insert(code, opts, turnCells(chat.session.state.items, opts.item)),
       insertBlocked: () => {
         const target = link.target();
         if (!target) return "no notebook is open";

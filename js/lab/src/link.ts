@@ -10,6 +10,15 @@ import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
 import type { InsertOptions, InsertResult } from "../../src/bridge";
 import { focusCell, insertCode, type Replacement, replaceSource } from "./edits";
+import {
+  insertAnchor,
+  markInserted,
+  markPicked,
+  NO_TURN,
+  pickedActive,
+  type TurnCells,
+  watchPicks,
+} from "./insertanchor";
 import { activeTarget } from "./locate";
 
 // The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
@@ -88,6 +97,9 @@ export class NotebookLink {
   }
 
   private watchOpen(panel: NotebookPanel): void {
+    // Whether the person picked its active cell: a notebook just opened has its first
+    // one active, where nobody asked code to go (insertanchor.ts).
+    watchPicks(panel);
     panel.disposed.connect(this.onOpenChanged, this);
     panel.context.pathChanged.connect(this.onOpenChanged, this);
   }
@@ -128,11 +140,25 @@ export class NotebookLink {
     return activeTarget(this.tracker);
   }
 
-  /** Insert `code` next to the active cell of the current notebook. */
-  async insert(code: string, options: Partial<InsertOptions> = {}): Promise<InsertResult> {
-    const t = activeTarget(this.tracker);
-    if (!t) return false;
-    return insertCode(t.panel, t.index, code, options);
+  /**
+   * Insert `code` in the current notebook next to the cell the answer's question was
+   * about (`turn`), else next to the active cell the person picked, else at the end
+   * (insertanchor.ts `insertAnchor`).
+   */
+  async insert(code: string, options: Partial<InsertOptions> = {}, turn: TurnCells = NO_TURN): Promise<InsertResult> {
+    const panel = activeTarget(this.tracker)?.panel;
+    if (!panel) return false;
+    const position = options.position ?? "below";
+    const anchor = insertAnchor(panel, turn, position, pickedActive(panel));
+    const before = panel.content.activeCell;
+    const below = anchor === null || position === "below";
+    const ref = anchor ?? panel.content.widgets.length - 1;
+    const done = await insertCode(panel, ref, code, { ...options, position: below ? "below" : "above" });
+    if (!done) return done;
+    // The new cell made active is where the person's next insert goes (as JupyterLab's).
+    if (panel.content.activeCell !== before) markPicked(panel);
+    if (below && anchor !== null) markInserted(turn, panel.content.widgets[ref + 1]);
+    return done;
   }
 
   /** Replace the source of the current notebook's active cell; false when none. */

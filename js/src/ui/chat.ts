@@ -407,7 +407,13 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         if (INSERT_ACTIONS.has(e.name)) {
           if (e.userInitiated) {
             const run = e.name === ACTION.INSERT_AND_RUN_CELL || e.data.run === true;
-            void insert(String(e.data.code ?? ""), run, cellPosition(e.data.position));
+            // The card whose action this is (the turn a custom action runs).
+            void insert(
+              String(e.data.code ?? ""),
+              run,
+              cellPosition(e.data.position),
+              session.actionItemId ?? undefined,
+            );
           } else {
             // Code reaches a cell only when a person clicks.
             console.warn("jupyter-chatkit: ignoring a cell insertion the person did not click for");

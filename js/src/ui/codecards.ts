@@ -69,20 +69,21 @@ export interface CodeCardOptions {
 /** The chat's side of code blocks and cards. */
 export interface CodeCards {
   /** Put `code` in a new cell (and run it), or copy it when that cannot be; says which. */
-  insert(code: string, run: boolean, position?: CellPosition): Promise<void>;
-  /** Options of the markdown of the thread's messages (image domains, code buttons). */
-  markdownOptions(): MarkdownOptions;
+  insert(code: string, run: boolean, position?: CellPosition, item?: string): Promise<void>;
+  /** Options of the markdown of the thread's messages (image domains, code buttons);
+   * `item`: the message's id, which its code blocks' inserts name. */
+  markdownOptions(item?: string): MarkdownOptions;
   /** What a widget item's view needs: its actions, markdown and extra card buttons. */
   widgetContext(item: WidgetItem): WidgetContext;
 }
 
 /** Code blocks and cards of `session`'s thread, for a chat whose host gave `options`. */
 export function codeCards(session: ChatSession, options: CodeCardOptions, announce: (text: string) => void): CodeCards {
-  const insert = async (code: string, run: boolean, position: CellPosition = "below"): Promise<void> => {
+  const insert = async (code: string, run: boolean, position: CellPosition = "below", item?: string): Promise<void> => {
     if (options.insertCell) {
       let ok: InsertResult = false;
       try {
-        ok = await options.insertCell(code, { run, position });
+        ok = await options.insertCell(code, { run, position, ...(item ? { item } : {}) });
       } catch (e) {
         console.warn("jupyter-chatkit: insertCell failed", e);
       }
@@ -95,10 +96,14 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
     const why = options.insertBlocked?.() ?? (options.insertCell ? REFUSED : NO_BRIDGE);
     announce((await copyText(code)) ? `Copied — paste into a cell (${why})` : "Could not insert or copy the code.");
   };
-  const codeActions: CodeActions = { insert: (code, run) => insert(code, run), announce, extra: options.codeActions };
-  const markdownOptions = (): MarkdownOptions => ({
+  const codeActions = (item?: string): CodeActions => ({
+    insert: (code, run) => insert(code, run, "below", item),
+    announce,
+    extra: options.codeActions,
+  });
+  const markdownOptions = (item?: string): MarkdownOptions => ({
     imageDomains: session.state.thread?.allowed_image_domains ?? null,
-    code: codeActions,
+    code: codeActions(item),
   });
 
   const runAction = async (item: WidgetItem, action: ActionConfig): Promise<void> => {
@@ -110,7 +115,7 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
         announce(ok ? "Copied to the clipboard." : "Could not copy.");
       } else if (INSERT_ACTIONS.has(action.type)) {
         const run = action.type === ACTION.INSERT_AND_RUN_CELL || data.run === true;
-        await insert(String(data.code ?? ""), run, cellPosition(data.position));
+        await insert(String(data.code ?? ""), run, cellPosition(data.position), item.id);
       } else {
         options.onEffect?.(action.type, data);
       }
@@ -123,7 +128,7 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
       // counts the card's inserts ("✓ Inserted in the notebook") before the cell exists.
       const code = typeof body.code === "string" ? body.code : cardCode(item.widget, INSERT_ACTIONS);
       if (code !== null) {
-        await insert(code, false);
+        await insert(code, false, "below", item.id);
         return;
       }
     }
@@ -132,12 +137,16 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
   const widgetContext = (item: WidgetItem): WidgetContext => {
     const code = cardCode(item.widget, INSERT_ACTIONS);
     if (code === null)
-      return { onAction: (action) => runAction(item, action), markdown: markdownOptions(), copyText: item.copy_text };
+      return {
+        onAction: (action) => runAction(item, action),
+        markdown: markdownOptions(item.id),
+        copyText: item.copy_text,
+      };
     // A code card: one set of buttons, the card's (Insert, Insert & run, Copy), plus the
     // host's own (e.g. Replace cell); its code block gets no second bar.
     return {
       onAction: (action) => runAction(item, action),
-      markdown: { ...markdownOptions(), codeBar: false },
+      markdown: { ...markdownOptions(item.id), codeBar: false },
       copyText: item.copy_text,
       extend: (el) => {
         clampExplanation(el);

@@ -27,7 +27,8 @@ import { renderWidget, type WidgetContext } from "./widgets";
 
 /** What item views need from the chat. */
 export interface ItemHost {
-  markdown(): MarkdownOptions;
+  /** `item`: the message whose markdown it is (its code blocks' inserts name it). */
+  markdown(item?: string): MarkdownOptions;
   widgetContext(item: WidgetItem): WidgetContext;
   feedback(itemId: string, kind: FeedbackKind): Promise<void>;
   announce(text: string): void;
@@ -278,7 +279,7 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
     current = it;
     el.classList.toggle("jck-streaming", streaming);
     while (views.length < it.content.length) {
-      const v = new MarkdownView(host.markdown(), () => host.changed());
+      const v = new MarkdownView(host.markdown(it.id), () => host.changed());
       views.push(v);
       parts.appendChild(v.el);
     }
