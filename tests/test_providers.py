@@ -15,13 +15,14 @@ from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
 from agents.tool_context import ToolContext
 
-from jupyter_chatkit.assistant.model_errors import IncompleteStreamError
+from jupyter_chatkit.assistant.model_errors import EmptyStreamError, IncompleteStreamError
 from jupyter_chatkit.assistant.models import (
     PLACEHOLDER_API_KEY,
     describe_model_error,
     set_tracing,
 )
 from jupyter_chatkit.assistant.offline import OfflineModel
+from jupyter_chatkit.assistant.partial import KeepPartialOutput
 from jupyter_chatkit.settings import Api, Settings
 
 from .fixtures.fake_llm import (
@@ -391,6 +392,25 @@ async def test_chat_stream_that_just_stops_is_cut_off(fake_llm: FakeLLM) -> None
         await stream_run(Agent(name="a"), settings)
     message, allow_retry = describe_model_error(caught.value)
     assert "cut off in the middle of the answer" in message and allow_retry
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("api", APIS)
+async def test_a_reply_with_no_stream_in_it_is_not_called_cut_off(
+    fake_llm: FakeLLM, api: Api
+) -> None:
+    # A 200 whose body is no event stream (here a whole JSON answer, as from a server
+    # that ignores "stream": true; a proxy's web page reads the same): openai reads no
+    # event from it. Nothing was cut off "in the middle of the answer": none began.
+    fake_llm.script(Fault(status=200, body={"object": "chat.completion", "choices": []}))
+    config = RunConfig(model=KeepPartialOutput(built(settings_for(fake_llm, api))))
+    result = Runner.run_streamed(Agent(name="a"), "hi", run_config=config)
+    with pytest.raises(EmptyStreamError) as caught:
+        async for _ in result.stream_events():
+            pass
+    message, allow_retry = describe_model_error(caught.value)
+    assert "cut off" not in message and "no answer" in message, message
+    assert "OPENAI_BASE_URL" in message and allow_retry
 
 
 @pytest.mark.asyncio

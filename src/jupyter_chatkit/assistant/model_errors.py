@@ -37,6 +37,16 @@ class IncompleteStreamError(ConnectionError):
     """
 
 
+class EmptyStreamError(IncompleteStreamError):
+    """A streamed answer that ended before its first event: nothing was cut off.
+
+    Raised by :class:`~.partial.KeepPartialOutput` for a response with no event in it: an
+    empty stream, or a body that is no event stream at all (a proxy's web page, a whole
+    JSON answer from a server that ignores ``"stream": true``), which openai reads as
+    an event stream that ends at once.
+    """
+
+
 def describe_model_error(exc: BaseException, where: Where | None = None) -> tuple[str, bool]:
     """A short user-facing sentence for a model failure, and whether retrying may help.
 
@@ -70,6 +80,13 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def _describe_one(err: BaseException, where: Where) -> tuple[str, bool] | None:
+    if isinstance(err, EmptyStreamError):
+        return (
+            "The model server's reply held no answer (it was empty, or not a model's "
+            "stream: a web page?). Try again; if it keeps happening, check that "
+            f"{where('base_url')} points at an OpenAI-compatible API.",
+            True,
+        )
     if isinstance(err, IncompleteStreamError):
         return _CUT
     # Only look at SDKs already imported: if openai was never loaded, the error can't be

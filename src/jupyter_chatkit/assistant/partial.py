@@ -24,7 +24,7 @@ from chatkit.types import AssistantMessageContent, AssistantMessageItem
 
 from .. import parse_json
 from .first_deltas import FirstDelta
-from .model_errors import IncompleteStreamError
+from .model_errors import EmptyStreamError, IncompleteStreamError
 
 try:  # Private in openai-agents 0.24 (pinned <0.25); fall back to its attribute name.
     from agents.exceptions import _mark_error_to_drain_stream_events as _mark_drain
@@ -62,9 +62,12 @@ class KeepPartialOutput(Model):
         :class:`IncompleteStreamError` too, for every provider and API.
         """
         terminal = False
+        # No event at all is no answer cut off, but none begun (EmptyStreamError).
+        began = False
         first = FirstDelta()
         try:
             async for event in self.inner.stream_response(*args, **kwargs):
+                began = True
                 kind = getattr(event, "type", None)
                 if kind in _TERMINAL_EVENTS:
                     terminal = True
@@ -75,8 +78,19 @@ class KeepPartialOutput(Model):
                 yield event
                 if first.is_first_delta(event):
                     await first.arrived()
+            if not began:
+                raise EmptyStreamError("the model's stream ended before its first event")
             if not terminal:
                 raise IncompleteStreamError("the model's stream ended without a terminal event")
+        except IncompleteStreamError as cut:
+            # The chat-completions adapter raises this at its stream's end, not knowing
+            # whether anything came: before the first event nothing was cut off.
+            if began or isinstance(cut, EmptyStreamError):
+                _mark_drain(cut)
+                raise
+            empty = EmptyStreamError("the model's stream ended before its first event")
+            _mark_drain(empty)
+            raise empty from cut
         except Exception as error:
             _mark_drain(error)
             raise
