@@ -41,7 +41,20 @@ export const MESSAGES = {
   slow:
     "The kernel is running a cell and was slow to answer beside it (the computer may be " +
     "loaded); nothing is wrong with the request: ask again in a moment.",
+  stopped:
+    "The kernel stopped while it was being read (it died, restarted or was shut down); " +
+    "ask again once it is running.",
 };
+
+/** Why a request the kernel was sent failed, in words a person (and the model) can act
+ * on. A kernel that dies, restarts or is shut down under a request cancels it, which
+ * @jupyterlab/services says as "Canceled future for execute_request message before
+ * replies were done": that told neither what happened. */
+function requestFailed(e: unknown): string {
+  const message = String((e as Error)?.message ?? e);
+  if (/^Canceled future for /.test(message)) return MESSAGES.stopped;
+  return `The kernel request failed: ${message}`;
+}
 
 /** The Python expression that answers tool `name` with `args` in the kernel; `cells`:
  * the notebook's live cells (privatecells.ts `liveCells`). */
@@ -217,7 +230,7 @@ async function evaluate(
           ? await within(answer, options.replyTimeoutMs ?? REPLY_TIMEOUT_MS, null)
           : await withinOnceStarted(future, answer, subshellWait, 2 * subshellWait);
     } catch (e) {
-      return miss("failed", `The kernel request failed: ${(e as Error).message ?? e}`);
+      return miss("failed", requestFailed(e));
     }
     return reply ?? miss("busy", subshell === null ? MESSAGES.timeout : MESSAGES.slow);
   } finally {
