@@ -17,6 +17,15 @@ schema listings of secret-named columns (``df.dtypes``, ``df.info()``, Spark's
 ``printSchema``, a JSON schema's field), names about a secret's age or rotation, a
 cookie holding a word, a mapping's key as a subscript (``env['API_PASS']``), a shell
 variable piped to ``--password-stdin`` and ``authorization_response`` shown unchanged.
+
+Probe 10's causes (tests/fixtures/probe10_texts.json), ids ``p10-`` and the look-alikes
+after them: Basic credentials built by other encoders and languages (``btoa``,
+``urlsafe_b64encode``, ``EncodeToString``, R's and Julia's ``base64encode``) hidden; a
+cursor's or a special token's name (``nextPageToken``, ``idempotency_token``,
+``pad_token``), masks (``hf****``, ``sk-a...Xy12``, a lone ``*``), base64 digests after
+their algorithm (``SHA256:…``, ``sha384-…``), ids named in prose (``experiment id …``),
+punctuation tokens, camelCase placeholders, a CSP header's sources, a UUID under a name's
+qualifier, a secret's ends under its name (``api_key_last4``) shown unchanged.
 """
 
 from __future__ import annotations

@@ -427,10 +427,11 @@ export class Redactor extends CallRedaction {
       // `echo "$CR_PAT" | docker login --password-stdin`: a reference to one.
       if (PLACEHOLDER_VALUE.test(secret) || TEMPLATE_VALUE.test(secret)) return whole;
       const at = whole.lastIndexOf(secret);
-      if (rule.random) {
+      if (rule.random || rule.password) {
         const all = args[args.length - 1] as string;
         const offset = args[args.length - 2] as number;
-        if (isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
+        if (rule.random && isDigest(secret, all.slice(Math.max(0, offset - 24), offset + at))) return whole;
+        // `(vault id wlxg…)`, `"requestId": "…"`: an id named right before it.
         if (afterIdName(all.slice(Math.max(0, offset + at - 80), offset + at))) return whole;
       }
       this.count += 1;

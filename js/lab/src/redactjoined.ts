@@ -17,6 +17,7 @@ const RUNS = new RegExp([RULES.joinedList, RULES.joinedLiterals, RULES.joinedFst
 const PIECE = new RegExp(RULES.joinedPiece, "g");
 const FIELD = new RegExp(RULES.fstringFieldPart, "g");
 const VALUE = new RegExp(RULES.joinedValue);
+const AFTER_WORD = new RegExp(RULES.joinedAfterWord);
 const KIND = "key split across literals";
 
 /** The value a run of literals makes, or "" when it is no key's shape. */
@@ -29,6 +30,9 @@ function joinedValue(run: RegExpExecArray): string {
     value = text.replace(FIELD, "");
     if (value.includes("{") || value.includes("}") || value === text) return "";
   } else {
+    // `echo 'ab' 'cd'`, `script-src 'self' 'nonce-…'`: separate words (joined.py).
+    const start = run.index ?? 0;
+    if (AFTER_WORD.test(run.input?.slice(Math.max(0, start - 40), start) ?? "")) return "";
     value = [...run[0].matchAll(PIECE)].map((p) => p[2]).join("");
   }
   return codeLength(value) >= RULES.joinedMinChars && VALUE.test(value) ? value : "";

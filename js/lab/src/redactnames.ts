@@ -55,9 +55,11 @@ const UUID = new RegExp(RULES.uuidValue);
 const QUALIFIERS = new Set<string>(RULES.secretNameQualifiers);
 const TOKEN_QUALIFIERS = new Set<string>(RULES.tokenQualifiers);
 const TOKEN_TEXT_WORDS = new Set<string>(RULES.tokenTextWords);
+const TOKEN_HEADS = new Set<string>(RULES.tokenNotCredentialHeads);
 // A file's path under a secret's name: where a secret is kept, not the secret.
 const FILE_PATH = new RegExp(RULES.filePathValue);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
+const NAMING_QUALIFIERS = new Set<string>(RULES.namingQualifiers);
 const SHORT_PASSWORD_NAMES = new Set<string>(RULES.shortPasswordNames);
 const SHORT_NAME_PASSWORD = new RegExp(RULES.shortNamePasswordValue);
 
@@ -115,11 +117,25 @@ export function isSecretName(name: unknown): boolean {
     if (word === "type" && words.length > 0) word = words.pop() ?? ""; // token_type_ids: BERT's segment ids
     if (WORDS_NAMES.has(word) && words.every((w) => TOKEN_TEXT_WORDS.has(w))) return false;
   }
+  // next_page_token, ClientRequestToken, pad_token: a cursor's, an id's, a special token's name.
+  if (cursorToken(normal)) return false;
   if (SECRET_NAME.test(normal) || FOREIGN_NAME.test(name)) return true;
   // `PaSsWoRd`, `aPi_KeY`: case changing inside a word splits no words; read again with
   // only its separators (`PassRate` -> `passrate`, still no secret), as Python does.
   return /[a-z0-9][A-Z]/.test(name) && isSecretName(name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase());
 }
+
+/** `next_page_token`, `client_request_token`, `pad_token` (normalised): a token's name that
+ * a page's cursor, a request's id or a tokenizer's special token has (names.py). */
+function cursorToken(normal: string): boolean {
+  const cut = normal.lastIndexOf("_");
+  if (cut <= 0 || !WORDS_NAMES.has(normal.slice(cut + 1))) return false;
+  const words = normal.slice(0, cut).split("_");
+  return TOKEN_HEADS.has(words[words.length - 1]) || TOKEN_HEADS.has(words.slice(-2).join("_"));
+}
+
+/** Mirrors Python's `names_cursor_token`. */
+export const namesCursorToken = (name: string): boolean => cursorToken(normalizeName(name));
 
 /** True for names that hold a key only sometimes (`STRIPE_KEY`, `sas`). */
 export function isKeyishName(name: unknown): boolean {
@@ -266,12 +282,18 @@ export function showsRestOfKey(name: string, value: string): boolean {
 }
 
 const ID_NAME_BEFORE = new RegExp(RULES.idNameBefore);
+const NAME_BEFORE_VALUE = new RegExp(RULES.nameBeforeValue);
 const HASH_CONTEXT = new RegExp(RULES.hashContext, "i");
 const HEX_DIGEST = new RegExp(RULES.hexDigest);
 
-/** A hex digest named as one right before it (`sha256 = "e3b0…"`). Mirrors `_is_digest`. */
+const B64_DIGEST = new RegExp(RULES.b64Digest);
+const B64_DIGEST_LABEL = new RegExp(RULES.b64DigestLabel, "i");
+
+/** A hex digest named as one right before it (`sha256 = "e3b0…"`), or a base64 one right
+ * after its algorithm's name (`SHA256:rcr4…`, `sha384-…`). Mirrors `_is_digest`. */
 export function isDigest(secret: string, before: string): boolean {
-  return HEX_DIGEST.test(secret) && HASH_CONTEXT.test(before.slice(-64));
+  if (HEX_DIGEST.test(secret)) return HASH_CONTEXT.test(before.slice(-64));
+  return B64_DIGEST.test(secret) && B64_DIGEST_LABEL.test(before.slice(-8)) && HASH_CONTEXT.test(before.slice(-64));
 }
 
 /** True for a mapping's key naming an id or a digest (`version_id`, `sha256`). Mirrors `names_id_or_digest`. */
@@ -285,7 +307,10 @@ export function namesIdOrDigest(name: string): boolean {
  * (`session_id`). Mirrors Python's `after_id_name`. */
 export function afterIdName(before: string): boolean {
   const named = ID_NAME_BEFORE.exec(before.slice(-80));
-  return named !== null && !isSecretName(named[1]);
+  if (named !== null) return !isSecretName(named[1] ?? named[2]);
+  // `"nextPageToken": "…"`: a cursor, named so (namesCursorToken).
+  const cursor = NAME_BEFORE_VALUE.exec(before.slice(-80));
+  return cursor !== null && namesCursorToken(cursor[1]);
 }
 
 export function isSecretPair(raw: unknown, value: unknown): boolean {
@@ -305,7 +330,8 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
   if (isKeyishName(name) && looksRandom(value)) return !(UUID.test(value) && KEY_NOT_UUID.test(normalizeName(name)));
   // `p = "hunter2"`: a one-letter name holding a literal shaped like a password.
   if (name.length <= 3 && SHORT_PASSWORD_NAMES.has(normalizeName(name))) return holdsShortPassword(name, value);
-  // `session_token_header = "abc123def456"`: a qualifier that also holds secrets.
+  // `session_token_header = "abc123def456"`: a qualifier that also holds secrets;
+  // `JPY_SESSION_NAME = "<uuid>"`: a generated name.
   const normal = normalizeName(name);
   const cut = normal.lastIndexOf("_");
   return (
@@ -313,7 +339,8 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
     WEAK_QUALIFIERS.has(normal.slice(cut + 1)) &&
     isSecretName(normal.slice(0, cut)) &&
     value.length <= 4096 &&
-    CREDENTIAL_VALUE.test(value)
+    CREDENTIAL_VALUE.test(value) &&
+    !(NAMING_QUALIFIERS.has(normal.slice(cut + 1)) && UUID.test(value))
   );
 }
 

@@ -423,7 +423,9 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|ftjob|ft|vs|vsfb|cus|pi|pm|ch|in|ii|sub|si|prod|price|evt|req|txn|acct|org|proj|user|call"
         r"|toolu|step|job|sess|src|seti|cs|py|id|uuid|sha[0-9]{1,3}|md5|img|doc|tmp|test|data"
         # Vercel's and other platforms' object ids (``prj_``, ``team_``, ``dpl_``).
-        r"|prj|project|team|dpl|deploy|ord|order|inv|item|node|pod|ws|exp|ds|model|ckpt|trace|span)[_-])"
+        r"|prj|project|team|dpl|deploy|ord|order|inv|item|node|pod|ws|exp|ds|model|ckpt|trace|span"
+        # A page's CSP nonce (``'nonce-…'``): sent to every visitor with the page.
+        r"|nonce)[_-])"
         r"[a-z][a-z0-9]{1,11}(?:[_-][a-z0-9]{1,11}){0,3}[_-])"
         r"((?=[A-Za-z0-9_-]{20})[_-]*[A-Za-z0-9]+(?:[_-]+[A-Za-z0-9]+){0,24}[_-]*)(?![A-Za-z0-9_+/=.-])",
         "group": 2,

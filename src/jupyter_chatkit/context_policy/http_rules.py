@@ -72,9 +72,13 @@ COOKIE_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         # HTTP Basic credentials built in code: ``base64.b64encode(b'ada:hunter2')``,
         # ``b64encode(f'{user}:hunter2'.encode())``: the part after the colon. A reference
-        # (``{pw}``, ``$PW``, ``%s``) and a text with spaces in it stay.
-        "triggers": ["b64encode("],
-        "pattern": r"(\bb64encode\([ \t]*(?:[bBrRuU]|[fF][bBrR]?|[bBrR][fF])?(['\"])"
+        # (``{pw}``, ``$PW``, ``%s``) and a text with spaces in it stay. Other encoders and
+        # languages too: ``urlsafe_b64encode``, JavaScript's ``btoa('ada:pw')``, Julia's
+        # ``base64encode``, R's ``base64encode(charToRaw("ada:pw"))``, Java's and Go's
+        # ``encodeToString`` / ``EncodeToString([]byte("ada:pw"))``.
+        "triggers": ["b64encode(", "btoa(", "base64encode(", "encodetostring("],
+        "pattern": r"((?<![A-Za-z0-9])(?:b64encode|btoa|base64encode|[Ee]ncodeToString)\("
+        r"[ \t]*(?:\[\]byte\(|charToRaw\()?(?:[bBrRuU]|[fF][bBrR]?|[bBrR][fF])?(['\"])"
         r"[^'\"\s:]{0,100}:)(?![{$%])([^'\"\s«]{3,200})(?=\2)",
         "group": 3,
         "flags": "",

@@ -31,6 +31,7 @@ _RUNS = lazy_compile(
 _PIECE = lazy_compile(joined_rules.JOINED_PIECE)
 _FIELD = lazy_compile(joined_rules.FSTRING_FIELD_PART)
 _VALUE = lazy_compile(joined_rules.JOINED_VALUE)
+_AFTER_WORD = lazy_compile(joined_rules.JOINED_AFTER_WORD)
 KIND = "key split across literals"
 
 
@@ -44,6 +45,8 @@ def _joined(run: re.Match[str]) -> str:
         if "{" in value or "}" in value or value == text:
             return ""
     else:
+        if _AFTER_WORD.search(run.string[max(0, run.start() - 40) : run.start()]) is not None:
+            return ""  # ``echo 'ab' 'cd'``, ``script-src 'self' 'nonce-…'``: separate words
         value = "".join(p.group(2) for p in _PIECE.finditer(run.group(0)))
     if len(value) < joined_rules.JOINED_MIN_CHARS or _VALUE.match(value) is None:
         return ""

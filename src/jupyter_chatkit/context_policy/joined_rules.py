@@ -12,6 +12,14 @@ _PIECE = r"[bBrRuU]{0,2}(?:\"[^\s\"'\\{}]{4,200}\"|'[^\s\"'\\{}]{4,200}')"
 _GLUE = r"[ \t]*(?:\+[ \t]*)?(?:\\?\r?\n[ \t]*)?"
 # 2-8 pieces glued (``"sk-proj-ab" "cd…"``, ``"ghp_x" + \ "y"``).
 JOINED_LITERALS = r"(?<![A-Za-z0-9_])" + _PIECE + r"(?:" + _GLUE + _PIECE + r"){1,7}"
+# Adjacent literals after a bare word are separate words, not one value: a shell's
+# arguments (``echo 'ab' 'cd'``), a CSP header's sources (``script-src 'self'
+# 'nonce-…'``). Not after a keyword that an expression follows (``return "ab" "cd"``).
+# Matched against the 40 characters before a run.
+JOINED_AFTER_WORD = (
+    r"(?<![A-Za-z0-9_.-])(?!(?:return|yield|else|in|and|or|not|is|print|await|assert|if|elif"
+    r"|case|lambda)[ \t]+$)[A-Za-z0-9_-]+[ \t]+$"
+)
 # ``"".join(["ab", "cd"])`` / ``"-".join(("a", "b"))``: its separator in group 2 and the
 # listed pieces in group 3.
 JOINED_LIST = (

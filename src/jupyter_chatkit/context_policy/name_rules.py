@@ -125,6 +125,16 @@ SECRET_NAME_QUALIFIERS: list[str] = sorted(
         "date",
         "rotation",
         "updated",
+        # A secret's ends or digest shown in its place (``api_key_last4``, read
+        # ``api_key_last`` once its number goes; ``token_prefix``, ``key_fingerprint``,
+        # ``password_masked``): what identifies it, not what opens anything.
+        "first",
+        "last",
+        "last4",
+        "prefix",
+        "suffix",
+        "fingerprint",
+        "masked",
         # ``api_key_present``, ``token_missing``: whether one is there, a flag.
         "present",
         "exists",
@@ -196,6 +206,20 @@ TOKEN_QUALIFIERS: list[str] = sorted(
         "positions",
         "probs",
         "spans",
+    }
+)
+
+# Before a last ``token`` (or ``tokens``), these name what is no credential: a page's
+# cursor or a request's id (AWS's ``NextToken`` and ``ClientRequestToken``, Google's
+# ``pageToken``/``nextPageToken``/``syncToken``, ``continuation_token``,
+# ``idempotency_token``), or a tokenizer's special token (``pad_token``, ``eos_token``,
+# ``additional_special_tokens``). Two words joined by "_" are read together
+# (``client_request``); an OAuth ``request_token`` alone still names a credential.
+TOKEN_NOT_CREDENTIAL_HEADS: list[str] = sorted(
+    {
+        *("next", "page", "next_page", "continuation", "pagination", "cursor", "sync"),
+        *("resume", "idempotency", "client_request"),
+        *("pad", "bos", "eos", "eot", "unk", "sep", "cls", "mask", "sos", "special"),
     }
 )
 

@@ -68,6 +68,8 @@ def _is_secret_name(name: str) -> bool:
         return False  # auth_method, token_type: about a secret, not one
     if last in _TOKEN_QUALIFIERS and _names_text_tokens(head):
         return False  # token_ids, token_counts: a text's word pieces
+    if last in _WORDS_NAMES and head and _names_no_credential(head):
+        return False  # next_page_token, ClientRequestToken, pad_token: a cursor, a word
     if _SECRET_NAME.search(normal) is not None or _FOREIGN_NAME.search(name) is not None:
         return True  # db_password; passwort, пароль, 数据库密码 (names in other languages)
     # ``PaSsWoRd``, ``aPi_KeY``: case changing inside a word splits no words; read again
@@ -82,6 +84,23 @@ _TOKEN_TEXT_WORDS = frozenset(rules.TOKEN_TEXT_WORDS)
 # ``token``, ``df[["token", "count"]]``): only values shaped like a credential are hidden
 # under or after it.
 _WORDS_NAMES = frozenset({"token", "tokens"})
+
+
+def names_cursor_token(name: str) -> bool:
+    """True for ``nextPageToken``, ``ClientRequestToken``, ``pad_token``: a token's name
+    that a page's cursor, a request's id or a tokenizer's special token has."""
+    head, _, last = normalize_name(name).rpartition("_")
+    return bool(head) and last in _WORDS_NAMES and _names_no_credential(head)
+
+
+def _names_no_credential(head: str) -> bool:
+    """``next_page``, ``client_request``, ``pad``: before ``token``, a cursor's, an id's or
+    a tokenizer's special token's name (rules.TOKEN_NOT_CREDENTIAL_HEADS)."""
+    words = head.split("_")
+    return words[-1] in _TOKEN_HEADS or "_".join(words[-2:]) in _TOKEN_HEADS
+
+
+_TOKEN_HEADS = frozenset(rules.TOKEN_NOT_CREDENTIAL_HEADS)
 
 
 def _names_text_tokens(head: str) -> bool:

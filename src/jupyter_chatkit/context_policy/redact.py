@@ -404,7 +404,8 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 )
             )
             or (
-                rule.random
+                # ``(vault id wlxg…)``, ``"requestId": "…"``: an id named right before it.
+                (rule.random or rule.password)
                 and after_id_name(
                     match.string[max(0, match.start(rule.group) - 80) : match.start(rule.group)]
                 )

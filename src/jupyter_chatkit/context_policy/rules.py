@@ -16,6 +16,7 @@ from typing import Any
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 from .joined_rules import (
     FSTRING_FIELD_PART,
+    JOINED_AFTER_WORD,
     JOINED_FSTRING,
     JOINED_HINT,
     JOINED_LIST,
@@ -32,6 +33,7 @@ from .name_rules import (
     NAME_TRIGGERS,
     SECRET_NAME_PATTERN,
     SECRET_NAME_QUALIFIERS,
+    TOKEN_NOT_CREDENTIAL_HEADS,
     TOKEN_QUALIFIERS,
 )
 
@@ -42,6 +44,8 @@ from .shape_rules import (
     ANNOTATION_VALUE,
     AUTH_SCHEME_NAME,
     AUTH_SCHEME_VALUE,
+    B64_DIGEST,
+    B64_DIGEST_LABEL,
     CLASS_HEADER,
     CODE_VALUE,
     CREDENTIAL_VALUE,
@@ -53,6 +57,7 @@ from .shape_rules import (
     KEEP_VALUE,
     KEY_NOT_UUID_NAME,
     KEYISH_NAME_PATTERN,
+    NAMING_QUALIFIERS,
     PLACEHOLDER_VALUE,
     PROSE_ROW,
     PROSE_VALUE,
@@ -294,9 +299,10 @@ CALL_ARGUMENTS = (
 # start, WordPiece's "##" its continuation (``['▁The', '▁password', '▁is']``). A class's,
 # a camelCase function's or a constant's name too (``__all__ = ["Session", "Response"]``):
 # each lower-case run of 2+ letters, no digit inside (``Kx8mP2qZ``, ``KxmPqZvL`` are none).
+# A punctuation token of a tokenized text too (``['is', 'secret', '.']``).
 NAME_LIKE_VALUE = (
     r"^(?:[▁Ġ]|##)?(?:[a-z_][a-z0-9_]*|[a-z]*(?:[A-Z]{1,5}[a-z]{2,})+[A-Z]{0,5}"
-    r"|[A-Z]{2,}(?:_[A-Z0-9]+)*)$"
+    r"|[A-Z]{2,}(?:_[A-Z0-9]+)*|[.,;:!?¿¡…\u2013\u2014-]{1,3})$"
 )
 # A YAML tag, then what it refers to, under a secret's name (``api_key: !secret openai``,
 # Home Assistant's; ``Password: !Ref DbPassword``, CloudFormation's; ``!vault |``): a
@@ -430,11 +436,17 @@ DECODE_CALLS: list[str] = sorted(
 ASSIGNED_BEFORE = r"([A-Za-z_][A-Za-z0-9_]*)['\"]?[ \t]*(?::=|=|:)[ \t]*(?![\s\S])"
 # A name of an id right before a random-looking value (``version_id = "…"``,
 # ``"requestId": "…"``): an id, not a key (unless the name is a secret's: ``session_id``).
-# Group 1: the name.
+# Group 1 or 2: the name.
 ID_NAME_BEFORE = (
-    r"([A-Za-z_][A-Za-z0-9_]{0,60}(?:_id|_ids|Id|Ids|ID|_uuid|_guid))['\"]?[ \t]*[=:][ \t]*"
-    r"['\"]?(?![\s\S])"
+    r"(?:([A-Za-z_][A-Za-z0-9_]{0,60}(?:_id|_ids|Id|Ids|ID|_uuid|_guid))['\"]?[ \t]*[=:]"
+    # In prose too (group 2): a word, a blank, then its id (``(vault id wlxg…)``, ``entity
+    # guid: Mz…``); ``session id`` still names a secret.
+    r"|(?<![A-Za-z0-9_])([A-Za-z]{2,30}[ \t]+(?:id|ids|ID|Id|uuid|UUID|guid|GUID))[ \t]*:?)"
+    r"[ \t]*['\"]?(?![\s\S])"
 )
+# Any name right before a value (``"nextPageToken": "``): read by names.py (a cursor's
+# token, not a credential). Group 1: the name.
+NAME_BEFORE_VALUE = r"([A-Za-z_][A-Za-z0-9_]{0,60})['\"]?[ \t]*[=:][ \t]*['\"]?(?![\s\S])"
 # Words that let a text with no secret's name go to the call rules (``login(u, pw)``,
 # ``Pinecone("…")``): the credential and key calls' words.
 CALL_WORDS: list[str] = [
@@ -493,6 +505,7 @@ def rules_dict() -> dict[str, Any]:
         "nameNumber": NAME_NUMBER,
         "secretNameQualifiers": SECRET_NAME_QUALIFIERS,
         "tokenQualifiers": TOKEN_QUALIFIERS,
+        "tokenNotCredentialHeads": TOKEN_NOT_CREDENTIAL_HEADS,
         "tokenTextWords": TOKEN_TEXT_WORDS,
         "schemaKeywords": SCHEMA_KEYWORDS,
         "valueRules": VALUE_RULES,
@@ -525,6 +538,8 @@ def rules_dict() -> dict[str, Any]:
         "fstringRun": FSTRING_RUN,
         "hashContext": HASH_CONTEXT,
         "hexDigest": HEX_DIGEST,
+        "b64Digest": B64_DIGEST,
+        "b64DigestLabel": B64_DIGEST_LABEL,
         "placeholderValue": PLACEHOLDER_VALUE,
         "schemaCells": SCHEMA_CELLS,
         "proseValue": PROSE_VALUE,
@@ -553,6 +568,7 @@ def rules_dict() -> dict[str, Any]:
         "assignedBefore": ASSIGNED_BEFORE,
         "lateKinds": [str(r["kind"]) for r in LATE_RULES],
         "idNameBefore": ID_NAME_BEFORE,
+        "nameBeforeValue": NAME_BEFORE_VALUE,
         "callWords": CALL_WORDS,
         "envVariableName": ENV_VARIABLE_NAME,
         "connectCalls": CONNECT_CALLS,
@@ -577,6 +593,7 @@ def rules_dict() -> dict[str, Any]:
         "shortNamePasswordValue": SHORT_NAME_PASSWORD_VALUE,
         "shortNameTriggers": SHORT_NAME_TRIGGERS,
         "weakQualifiers": WEAK_QUALIFIERS,
+        "namingQualifiers": NAMING_QUALIFIERS,
         "credentialValue": CREDENTIAL_VALUE,
         "filePathValue": FILE_PATH_VALUE,
         "highEntropyValue": HIGH_ENTROPY_VALUE,
@@ -601,6 +618,7 @@ def rules_dict() -> dict[str, Any]:
         "placeholderClose": PLACEHOLDER_CLOSE,
         "elidedTail": ELIDED_TAIL,
         "joinedHint": JOINED_HINT,
+        "joinedAfterWord": JOINED_AFTER_WORD,
         "joinedList": JOINED_LIST,
         "joinedLiterals": JOINED_LITERALS,
         "joinedFstring": JOINED_FSTRING,

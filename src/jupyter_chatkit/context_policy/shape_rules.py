@@ -13,9 +13,19 @@ from __future__ import annotations
 HASH_CONTEXT = (
     r"\b(?:sha-?(?:1|224|256|384|512)|sha3(?:_[0-9]+)?|md5|digest|hash(?:es)?|checksum"
     r"|blake2[bs]?|crc32|etag|fingerprint|cache[ _-]?keys?)\b"
-    # ``checksum key``, ``digest key``: a name for the digest.
-    r"(?:(?!(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential)[\s\S])*$"
+    # ``checksum key``, ``digest key``: a name for the digest; ``sha256 of the key``:
+    # what was hashed, not a key given.
+    r"(?:(?!(?<!of the )(?<!of a )(?<!of an )(?<!of your )(?<!of this )"
+    r"(?:(?<!checksum )(?<!digest )(?<!hash )key|token|secret|passw|pwd|credential))[\s\S])*$"
 )
+# A digest in base64 (16, 20, 32, 48 or 64 bytes: MD5 to SHA-512), as ssh-keygen prints a
+# key's fingerprint (``SHA256:rcr4…``), a Subresource Integrity value (``sha384-…``) or
+# a storage header (``md5=…``) write it: after its algorithm's name and ":", "-" or "=".
+B64_DIGEST = (
+    r"^(?:[A-Za-z0-9+/_-]{22}(?:==)?|[A-Za-z0-9+/_-]{27}=?|[A-Za-z0-9+/_-]{43}=?"
+    r"|[A-Za-z0-9+/_-]{64}|[A-Za-z0-9+/_-]{86}(?:==)?)$"
+)
+B64_DIGEST_LABEL = r"\b(?:sha-?(?:1|256|384|512)|md5)[:=-]$"
 HEX_DIGEST = (
     r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}"
     r"|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
@@ -36,21 +46,29 @@ SCHEMA_CELLS = rf"^(?:[0-9]+[ \t]+non-null[ \t]+)?{TYPE_NAME}[ \t]*$"
 # parentheses too (a prompt's echo ``Password: (hidden)``).
 PLACEHOLDER_VALUE = (
     # A tokenizer's special tokens too (``</s>``, ``<|endoftext|>``).
-    r"^(?:</?[A-Za-z_.-]{1,60}>|<\|[A-Za-z_.-]{1,60}\|>|\[[A-Za-z_.-]{1,60}\]|\([A-Za-z_.-]{1,60}\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*{3,}"
+    r"^(?:</?[A-Za-z_.-]{1,60}>|<\|[A-Za-z_.-]{1,60}\|>|\[[A-Za-z_.-]{1,60}\]|\([A-Za-z_.-]{1,60}\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\*+"
     r"|\.{3,}|…|%[sdrif]|%\([A-Za-z_][A-Za-z0-9_]{0,40}\)[sdr]|:[a-z_]{1,40}|\{[A-Za-z0-9_]{0,40}\}"
     r"|\$[0-9]{1,2}"
+    # Words for one in camelCase or after "example" (``YourApiKey``, ``exampleApiKey``,
+    # ``example-token``), and a URL whose user is one (Sentry's documented DSN
+    # ``https://examplePublicKey@o0.ingest.sentry.io/0``, ``https://public@sentry…``).
+    r"|(?:[Yy]our|[Ee]xample)(?:[A-Z][a-z]+|[A-Z]{2,5}){1,5}|example[-_](?:[a-z]+[-_]?){1,5}"
+    r"|[a-z][a-z0-9+.-]{0,20}://(?:[Yy]our|[Ee]xample|[Pp]ublic)(?:[A-Z][a-z]+|[A-Z]{2,5}"
+    r"|[-_][a-z]+){0,5}@[^\s'\"@]{1,200}"
     # A mask showing a key's last characters (``aws configure list``'s
     # ``****************WXYZ``), and tools' words for a value left out (``kubectl config
     # view``'s ``DATA+OMITTED`` and ``REDACTED``).
     r"|\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\+OMITTED"
-    # A key's prefix, then its body masked (``AKIAXXXXXXXXXXXXXXXX``).
-    r"|[a-z0-9]{1,10}x{8,}"
+    # A key's prefix, then its body masked (``AKIAXXXXXXXXXXXXXXXX``, ``dapi********``).
+    r"|[a-z0-9]{1,10}(?:x{8,}|\*{8,})"
     # A key's prefix before one of them (``sk-...``, ``sk-proj-xxxx``, ``ghp_<token>``).
     r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\*{3,}|\.{3,}|…|<[A-Za-z_.-]{1,60}>"
     # ... or words for one (``xoxb-your-bot-token``, ``sk-your-key-here``).
     r"|your[-_](?:[a-z]+[-_]?){1,5})"
-    # ... with the key's last characters shown after it (``sk-...a1B2``, ``sk-proj-****wXyZ``).
+    # ... with the key's last characters shown after it (``sk-...a1B2``, ``sk-proj-****wXyZ``),
+    # or its last 4 and up to 3 of its first (``sk-p...9xQ2``: ``key[:4]...key[-4:]``).
     r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:\*{3,}|\.{3}|…)[A-Za-z0-9]{1,6}"
+    r"|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_][A-Za-z0-9]{1,3}(?:\*{3,}|\.{3}|…)[A-Za-z0-9]{1,4}"
     # How the kernel names a value it does not show (``<class str>``, an annotation's
     # ``<typing._UnionGenericAlias object>``): a type, not a secret.
     r"|<(?:class[ \t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]+object)>"
@@ -200,6 +218,9 @@ CLASS_HEADER = r"class[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*[(:]"
 # ``secret_field``) and sometimes hold it: a value shaped like a credential (below) under
 # such a name is hidden all the same.
 WEAK_QUALIFIERS: list[str] = ["field", "header", "hint", "label", "name"]
+# Of those, these name a thing: a UUID under them (``JPY_SESSION_NAME = "<uuid>"``, a
+# ``secret_label`` made by ``uuid4()``) is the thing's generated name, not a credential.
+NAMING_QUALIFIERS: list[str] = ["label", "name"]
 # A credential's shape: 8+ characters without spaces, letters and digits or symbols, not
 # only a trailing number (``field2``, ``X-Auth-Token`` stay; ``hunter2hunter2`` does not).
 CREDENTIAL_VALUE = (

@@ -176,13 +176,17 @@ KEY_SHAPES: list[dict[str, Any]] = [
         # One shortened in the middle (reprlib, %xmode Verbose, a log: ``sk-proj-Ab3d...
         # v1wXy4z``, ``ghp_R4nD0mL3...ZyX98765``, ``AKIA4XQ7…PLR3VTB``), of any prefix a
         # whole key is recognised by: "..." or "…" between a head and a tail of 4+, the
-        # tail with a digit and a letter, or the head 4+ with both and the tail a digit,
+        # tail with a digit and a letter (5+ after a head of 1-3), or the head 4+ with both
+        # and the tail a digit,
         # Documentation's ``sk-...``, ``ghp_xxx...``, ``'hf_...'``, ``sk-abc...xyz`` stay.
         "triggers": SHORTENED_TRIGGERS,
         "pattern": rf"(?<![A-Za-z0-9_-])(?:{_SHORTENED_PREFIXES})"
         rf"(?:(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{4,60}}(?:\.{{3}}|…)"
         rf"(?={_W}{{0,60}}[0-9]){_W}{{4,60}}"
-        rf"|{_W}{{1,60}}(?:\.{{3}}|…)(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{4,60}}"
+        # A head of 1-3 with a tail of 4 is the usual display of a key's ends
+        # (``key[:4]...key[-4:]``: ``sk-p...9xQ2``): PLACEHOLDER_VALUE keeps it.
+        rf"|{_W}{{4,60}}(?:\.{{3}}|…)(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{4,60}}"
+        rf"|{_W}{{1,3}}(?:\.{{3}}|…)(?={_W}{{0,60}}[0-9])(?={_W}{{0,60}}[A-Za-z]){_W}{{5,60}}"
         # ... or no digit shown: a head and a tail of 8+ each mixing cases
         # (``sk-robkIDGiMr...xTPvwEhzJu``).
         rf"|(?={_W}{{0,60}}[A-Z])(?={_W}{{0,60}}[a-z]){_W}{{8,60}}(?:\.{{3}}|…)"

@@ -27,6 +27,7 @@ from .names import (
     is_placeholder,
     is_secret_name,
     marker,
+    names_cursor_token,
     names_words,
     normalize_name,
     plain_str,
@@ -317,14 +318,19 @@ def is_secret_pair(name: Any, value: Any) -> bool:
         return not (_UUID.match(value) and _KEY_NOT_UUID.search(normalize_name(name)))
     if _is_short_password_name(name):
         return holds_short_password(name, value)
-    # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets.
+    # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets;
+    # ``JPY_SESSION_NAME = "<uuid>"``: a generated name.
     head, _, last = normalize_name(name).rpartition("_")
     return (
         last in _WEAK_QUALIFIERS
         and is_secret_name(head)
         and len(value) <= 4096
         and CREDENTIAL_VALUE.match(value) is not None
+        and not (last in _NAMING_QUALIFIERS and _UUID.match(value) is not None)
     )
+
+
+_NAMING_QUALIFIERS = frozenset(rules.NAMING_QUALIFIERS)
 
 
 def _credential(value: str) -> bool:
@@ -508,6 +514,7 @@ def _joined(text: str | list[Any]) -> str:
 
 
 _ID_NAME_BEFORE = lazy_compile(rules.ID_NAME_BEFORE)
+_NAME_BEFORE_VALUE = lazy_compile(rules.NAME_BEFORE_VALUE)
 _ID_NUMBER = lazy_compile(r"[0-9]{1,12}[,;]?\Z")
 
 
@@ -516,7 +523,11 @@ def after_id_name(before: str) -> bool:
     "``, ``"requestId": "``): the value after it is an id, unless the name is a secret's
     (``session_id``)."""
     named = _ID_NAME_BEFORE.search(before[-80:])
-    return named is not None and not is_secret_name(named.group(1))
+    if named is not None:
+        return not is_secret_name(named.group(1) or named.group(2))
+    # ``"nextPageToken": "…"``: a cursor, named so (names.names_cursor_token).
+    named = _NAME_BEFORE_VALUE.search(before[-80:])
+    return named is not None and names_cursor_token(named.group(1))
 
 
 def names_id_or_digest(name: str) -> bool:
@@ -526,8 +537,19 @@ def names_id_or_digest(name: str) -> bool:
 
 
 def _is_digest(secret: str, before: str) -> bool:
-    """A hex digest named as one right before it (``sha256 = "e3b0…"``)."""
-    return _HEX_DIGEST.match(secret) is not None and _HASH_CONTEXT.search(before[-64:]) is not None
+    """A hex digest named as one right before it (``sha256 = "e3b0…"``), or a base64 one
+    right after its algorithm's name (``SHA256:rcr4…``, ``sha384-…``)."""
+    if _HEX_DIGEST.match(secret) is not None:
+        return _HASH_CONTEXT.search(before[-64:]) is not None
+    return (
+        _B64_DIGEST.match(secret) is not None
+        and _B64_DIGEST_LABEL.search(before[-8:]) is not None
+        and _HASH_CONTEXT.search(before[-64:]) is not None
+    )
+
+
+_B64_DIGEST = lazy_compile(rules.B64_DIGEST)
+_B64_DIGEST_LABEL = lazy_compile(rules.B64_DIGEST_LABEL, re.IGNORECASE)
 
 
 def describe_hidden(value: Any) -> str:
