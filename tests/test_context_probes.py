@@ -17,6 +17,14 @@ strings:
   show (``.env``, ``%env``, ``os.environ``, pip config, git remotes, .netrc, .pgpass,
   docker, kubectl, service accounts, JWTs, request reprs, SQLAlchemy engines, a
   client's ``__dict__``), with look-alikes (alphabets, masks, joined paths and SQL).
+- probe 10 (and 6-9 between, each saying what it holds in its ``about``): newer vendors'
+  keys (Anthropic, Hugging Face, Groq, LangSmith, W&B, Databricks, Supabase, Doppler,
+  1Password, Atlassian, ...), credentials in exception messages and tracebacks, shell
+  output (``!env``, ``.netrc``, ``git remote -v``, ``kubectl config view --raw``) and
+  IPython magics (``%env``, ``%store``, ``%whos``), INI/TOML/HCL/XML/properties/.pgpass/
+  .npmrc/.pypirc configs, R, Julia, Scala and SQL magics, secrets split, encoded or in
+  comments in other languages; look-alikes: cursors and special tokens under ``token``
+  names, masks, digests, ids in prose, placeholders, CSP sources.
 
 Leaks are hidden, in text and in a tool result; secrets in data (tool results as the
 kernel gives them) are hidden and paths kept; look-alikes (placeholders, names about
