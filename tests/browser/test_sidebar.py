@@ -12,6 +12,7 @@ test_sidebar_cells.py and test_sidebar_context.py (``SHARED_LAB``). Screenshots 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -240,8 +241,35 @@ def test_the_message_box_stays_clear_of_jupyterlabs_toasts(
     )
 
 
-def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None:
+OPEN = "[...window.jupyterapp.shell.widgets('main')]"
+SHOWN = "() => window.jupyterapp.shell.currentWidget?.title.label ?? null"
+FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def write_too_deep(lab: LabPage, name: str) -> None:
+    """Write notebook ``name`` with an output nested deeper than the server's JSON
+    parser reads: JupyterLab cannot open it ("File Load Error")."""
+    depth = 5_000
+    output = {"output_type": "display_data", "metadata": {}, "data": {"application/json": "@"}}
+    cell = {"cell_type": "code", "id": "c1", "metadata": {}, "outputs": [output], "source": ""}
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nested = '{"a":' * depth + "1" + "}" * depth
+    (lab.server.root_dir / name).write_text(json.dumps(nb).replace('"@"', nested))
+
+
+def bar_names_notebook_on_screen(page: Any) -> None:
+    """Wait until the bar says "Attached to" the notebook on screen (the shell's current)."""
+    page.wait_for_function(
+        "(sel) => { const w = window.jupyterapp.shell.currentWidget;"
+        " const bar = document.querySelector(sel).textContent;"
+        " return bar === `Attached to ${w?.title.label}`; }",
+        arg=f"{PANEL} .jp-chatkit-context",
+    )
+
+
+def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any, screenshot: Any) -> None:
     lab_page.server.write_notebook("second.ipynb", ["y = 2"])
+    lab_page.server.write_notebook("third.ipynb", ["z = 3"])
     open_notebook(lab_page, "first.ipynb", ["x = 1"], run=False)
     open_panel_from_palette(page)
     context = page.locator(f"{PANEL} .jp-chatkit-context")
@@ -257,6 +285,28 @@ def test_panel_follows_the_active_notebook(lab_page: LabPage, page: Any) -> None
         "(sel) => /first\\.ipynb/.test(document.querySelector(sel).textContent)",
         arg=f"{PANEL} .jp-chatkit-context",
     )
+    # A notebook opened in the background while the chat has the keyboard (no notebook
+    # has it): the tracker makes it its current one, and the bar named it ("Attached to
+    # third.ipynb") while first.ipynb was on screen.
+    page.locator(INPUT).click()
+    lab_page.command("docmanager:open", {"path": "third.ipynb", "options": {"activate": False}})
+    page.wait_for_function(
+        f"() => {OPEN}.some(w => w.title.label === 'third.ipynb' && w.context.isReady)"
+    )
+    page.evaluate(FRAMES)
+    assert page.evaluate(SHOWN) == "first.ipynb"
+    assert "Attached to first.ipynb" in context.inner_text()
+    # A notebook that fails to load (nested deeper than the server reads), closed: the
+    # bar names the notebook on screen once it is gone; so after a tab closed.
+    write_too_deep(lab_page, "deep.ipynb")
+    lab_page.command("docmanager:open", {"path": "deep.ipynb"})
+    page.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Discard").click()
+    page.wait_for_function(f"() => !{OPEN}.some(w => w.title.label === 'deep.ipynb')")
+    bar_names_notebook_on_screen(page)
+    screenshot(page, "deep-closed")
+    page.evaluate(f"() => {OPEN}.find(w => w.title.label === 'first.ipynb').dispose()")
+    bar_names_notebook_on_screen(page)
     # With every notebook closed, the panel says it sees none.
     # (Disposed directly: closing asks whether to save the changed notebooks.)
     page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].forEach(w => w.dispose())")

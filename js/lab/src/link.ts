@@ -1,5 +1,7 @@
 /**
- * The sidebar's link to "the current notebook": the last notebook that had focus.
+ * The sidebar's link to "the current notebook": the notebook on screen (the shell's
+ * current widget, when it is a notebook), else the notebook tracker's current one (the
+ * last that had focus, or was added since).
  *
  * It answers the client tools, inserts and replaces cells (on a person's click) in that
  * notebook, and tells the panel when the attachment changes (another notebook, a
@@ -8,6 +10,7 @@
 
 import type { INotebookTracker, NotebookPanel } from "@jupyterlab/notebook";
 import { type ISignal, Signal } from "@lumino/signaling";
+import type { Widget } from "@lumino/widgets";
 import type { InsertOptions, InsertResult } from "../../src/bridge";
 import { focusCell, insertCode, type Replacement, replaceSource } from "./edits";
 import {
@@ -24,21 +27,38 @@ import { activeTarget } from "./locate";
 // The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
 const ops = () => import("./notebookops");
 
-/** Follows the tracker's current notebook and acts on it. */
+/** What the link reads of JupyterLab's shell (Notebook 7's too): the main area's
+ * current widget and its changes (`JupyterFrontEnd.IShell`, whose signal is optional). */
+export interface ShownWidget {
+  readonly currentWidget: Widget | null;
+  readonly currentChanged?: ISignal<unknown, unknown>;
+}
+
+/** Follows the notebook on screen (else the tracker's current one) and acts on it. */
 export class NotebookLink {
   private _panel: NotebookPanel | null = null;
   private _changed = new Signal<this, NotebookPanel | null>(this);
   private _replaced = new Signal<this, Replacement>(this);
   private _openChanged = new Signal<this, void>(this);
 
-  constructor(private readonly tracker: INotebookTracker) {
+  /**
+   * `shell`: what is on screen. The tracker's current notebook alone is not: it is the
+   * last notebook focused *or added* while none had focus (one opened in the background,
+   * or restored while a dialog held the focus: a notebook that failed to load), so the
+   * bar named a notebook in a hidden tab while another was on screen.
+   */
+  constructor(
+    private readonly tracker: INotebookTracker,
+    private readonly shell: ShownWidget | null = null,
+  ) {
     tracker.currentChanged.connect(this.onCurrentChanged, this);
+    shell?.currentChanged?.connect(this.onCurrentChanged, this);
     // The tracker says when a notebook opens, not when one closes: each says so itself.
     tracker.widgetAdded.connect(this.onOpened, this);
     tracker.forEach((panel) => {
       this.watchOpen(panel);
     });
-    this.follow(tracker.currentWidget);
+    this.follow(this.current());
   }
 
   /** The notebook the sidebar is attached to, if any. */
@@ -82,6 +102,7 @@ export class NotebookLink {
 
   dispose(): void {
     this.tracker.currentChanged.disconnect(this.onCurrentChanged, this);
+    this.shell?.currentChanged?.disconnect(this.onCurrentChanged, this);
     this.tracker.widgetAdded.disconnect(this.onOpened, this);
     this.tracker.forEach((panel) => {
       panel.disposed.disconnect(this.onOpenChanged, this);
@@ -108,8 +129,16 @@ export class NotebookLink {
     this._openChanged.emit();
   }
 
-  private onCurrentChanged(_: INotebookTracker, panel: NotebookPanel | null): void {
-    this.follow(panel);
+  private onCurrentChanged(): void {
+    this.follow(this.current());
+  }
+
+  /** The notebook to attach to now: the one on screen, else the tracker's current one. */
+  private current(): NotebookPanel | null {
+    const shown = this.shell?.currentWidget;
+    if (shown && !shown.isDisposed && this.tracker.has(shown)) return shown as NotebookPanel;
+    const panel = this.tracker.currentWidget;
+    return panel && !panel.isDisposed ? panel : null;
   }
 
   private follow(panel: NotebookPanel | null): void {
@@ -131,13 +160,13 @@ export class NotebookLink {
   }
 
   private onDisposed(): void {
-    // The tracker moves on to another notebook (or none) and tells us.
-    this.follow(this.tracker.currentWidget === this._panel ? null : this.tracker.currentWidget);
+    // The shell and the tracker move on to another notebook (or none) and tell us too.
+    this.follow(this.current());
   }
 
-  /** The current notebook about its active cell, if a notebook is open. */
+  /** The attached notebook about its active cell, if a notebook is attached. */
   target(): ReturnType<typeof activeTarget> {
-    return activeTarget(this.tracker);
+    return activeTarget(this.panel);
   }
 
   /**
@@ -146,7 +175,7 @@ export class NotebookLink {
    * (insertanchor.ts `insertAnchor`).
    */
   async insert(code: string, options: Partial<InsertOptions> = {}, turn: TurnCells = NO_TURN): Promise<InsertResult> {
-    const panel = activeTarget(this.tracker)?.panel;
+    const panel = this.panel;
     if (!panel) return false;
     const position = options.position ?? "below";
     const anchor = insertAnchor(panel, turn, position, pickedActive(panel));
@@ -163,7 +192,7 @@ export class NotebookLink {
 
   /** Replace the source of the current notebook's active cell; false when none. */
   replaceActive(code: string): boolean {
-    const t = activeTarget(this.tracker);
+    const t = activeTarget(this.panel);
     if (!t?.cell || t.panel.content.model?.readOnly) return false;
     this._replaced.emit(replaceSource(t.cell, t.index, code));
     return true;
@@ -176,7 +205,7 @@ export class NotebookLink {
    * was shown (a collaborator, a kernel): what was approved is not what it holds now.
    */
   async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell" | "changed"> {
-    const active = activeTarget(this.tracker);
+    const active = activeTarget(this.panel);
     const { chipTarget, confirmReplace, isChatCell } = await ops();
     // The cell the chips name: with a `%chat` cell active, the one worked in before (as
     // get_active_cell reads), never the `%chat` line itself (none named: no cell).

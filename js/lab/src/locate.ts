@@ -36,9 +36,8 @@ export function targetOfElement(tracker: INotebookTracker, el: Element): CellTar
   return { panel, index, cell: panel.content.widgets[index] ?? null };
 }
 
-/** The active cell of the current notebook (the last one focused), if any. */
-export function activeTarget(tracker: INotebookTracker): CellTarget | null {
-  const panel = tracker.currentWidget;
+/** The active cell of `panel` (the notebook the sidebar is attached to), if any. */
+export function activeTarget(panel: NotebookPanel | null): CellTarget | null {
   if (!panel || panel.isDisposed) return null;
   const index = panel.content.activeCellIndex;
   return { panel, index, cell: panel.content.activeCell };

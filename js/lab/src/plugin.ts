@@ -85,7 +85,8 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     const modelInfo = fetchModelInfo();
     // Several models on offer: the chat's header gets a picker (and the bar no label).
     const choice = fetchModelChoice().then((c) => (c && c.allowed.length > 1 ? c : null));
-    const link = new NotebookLink(tracker);
+    // Attached to the notebook on screen (the shell's current widget) first.
+    const link = new NotebookLink(tracker, app.shell);
     /** Give the keyboard back to the notebook the assistant is attached to. */
     const focusNotebook = (): void => {
       const nb = link.panel ?? tracker.currentWidget;
