@@ -73,6 +73,12 @@ function upsert(items: ThreadItem[], item: ThreadItem): ThreadItem[] {
   return next;
 }
 
+/** The index of the item of id `id` (looked for from the end), or -1. */
+function lastIndexOfId(items: readonly ThreadItem[], id: string): number {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return i;
+  return -1;
+}
+
 /** Apply one stream event. `client_effect` leaves the state unchanged. */
 export function applyEvent(state: ThreadState, event: ThreadStreamEvent): ThreadState {
   switch (event.type) {
@@ -99,7 +105,8 @@ export function applyEvent(state: ThreadState, event: ThreadStreamEvent): Thread
     case "thread.item.removed":
       return { ...state, items: state.items.filter((x) => x.id !== event.item_id) };
     case "thread.item.updated": {
-      const i = state.items.findIndex((x) => x.id === event.item_id);
+      // From the end: the item streaming is the last one, or close to it.
+      const i = lastIndexOfId(state.items, event.item_id);
       if (i < 0) return state;
       const updated = applyItemUpdate(state.items[i], event.update);
       if (updated === state.items[i]) return state;

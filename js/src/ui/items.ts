@@ -275,9 +275,17 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
     }
   }
 
+  /** Whether the element is marked streaming (a class write per frame cost a DOM call). */
+  let marked: boolean | null = null;
+  /** The content parts whose annotations the sources were last built from. */
+  let annotated: readonly AssistantMessageItem["content"][number]["annotations"][] = [];
   const render = (it: AssistantMessageItem, streaming: boolean): void => {
+    const previous = current;
     current = it;
-    el.classList.toggle("jck-streaming", streaming);
+    if (marked !== streaming) {
+      marked = streaming;
+      el.classList.toggle("jck-streaming", streaming);
+    }
     while (views.length < it.content.length) {
       const v = new MarkdownView(host.markdown(it.id), () => host.changed());
       views.push(v);
@@ -285,9 +293,16 @@ function assistantEntry(item: AssistantMessageItem, host: ItemHost): Entry {
     }
     for (const v of views.splice(it.content.length)) v.el.remove();
     // Now, not in a frame of its own: the chat calls this from its one render per frame.
-    it.content.forEach((c, i) => {
-      views[i].update(c.text, true, streaming);
-    });
+    for (let i = 0; i < it.content.length; i++) views[i].update(it.content[i].text, true, streaming);
+    // A text delta leaves every part's annotations as they were: the sources stay.
+    if (
+      previous !== it &&
+      annotated.length === it.content.length &&
+      it.content.every((c, i) => c.annotations === annotated[i])
+    ) {
+      return;
+    }
+    annotated = it.content.map((c) => c.annotations);
     // Annotations: list URL sources under the message.
     const urls = new Map<string, string>();
     for (const c of it.content) {
@@ -454,7 +469,6 @@ export class ThreadView {
    * updated: a frame of a streaming answer no longer walks the DOM of every earlier turn.
    */
   render(state: ThreadState, busy: boolean, unfinished: (id: string) => boolean = () => true): void {
-    const seen = new Set<string>();
     let streamingId: string | null = null;
     if (busy) {
       for (let i = state.items.length - 1; i >= 0; i--) {
@@ -485,17 +499,20 @@ export class ThreadView {
       shape.lastAnswer === lastAnswer &&
       sameIds(shape.items, state.items)
     ) {
-      state.items.forEach((item, i) => {
+      const { items } = state;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
         const entry = item === shape.items[i] ? undefined : this.entries.get(item.id);
-        if (!entry) return; // unchanged, or a type not shown
+        if (!entry) continue; // unchanged, or a type not shown
         entry.item = item;
         entry.update(item, item.id === streamingId);
         // An update rebuilds the entry's children: its note goes back under it.
-        const note = this.notes.get(item.id);
+        const note = this.notes.size ? this.notes.get(item.id) : undefined;
         if (note) entry.el.appendChild(note.el);
-      });
+      }
       return;
     }
+    const seen = new Set<string>();
     // A message another message follows with nothing between: its answer failed or was
     // stopped before it began. The error box said so only until the next message was
     // sent: the message stays marked, with why when known (the server keeps it).

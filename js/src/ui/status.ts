@@ -54,10 +54,32 @@ export class StatusView {
     private readonly slots: StatusSlots,
   ) {}
 
+  /**
+   * What the last render read, but the items' contents: a frame of a streaming answer
+   * (its text grew, nothing else) changes none of it, and the render is skipped.
+   */
+  private inputs: readonly unknown[] = [];
+
   /** Bring every status element in line with the session. */
   render(): void {
     const { session, slots, shown } = this;
     const s = session.state;
+    const last = s.items[s.items.length - 1];
+    const inputs = [
+      s.thread,
+      s.items.length,
+      last?.id,
+      s.progress,
+      s.notices,
+      s.error,
+      session.busy,
+      session.pendingText,
+      session.olderCursor,
+      this.hasAssistantOutputAfterUser(),
+    ];
+    // With an error shown, its Retry depends on which message is the last user's: rendered.
+    if (!s.error && inputs.every((v, i) => v === this.inputs[i])) return;
+    this.inputs = inputs;
     const hasThread = !!s.thread || s.items.length > 0 || !!session.pendingText;
     setHidden(slots.empty, hasThread || !!s.error);
     setHidden(slots.older, !session.olderCursor);
