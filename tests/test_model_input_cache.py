@@ -16,15 +16,17 @@ from chatkit.types import (
     FileAttachment,
     ThreadItem,
     UserMessageItem,
+    WidgetItem,
 )
 
+from jupyter_chatkit.assistant.cards import code_card
 from jupyter_chatkit.assistant.model_input import PolicyConverter, RedactedItems
 from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.context_policy.redact import Redactor
 from jupyter_chatkit.store import open_store
 
 from .chatkit_helpers import make_assistant, req, stream, user_input
-from .fixtures.items import tool_call_item, user_item
+from .fixtures.items import CREATED_AT, THREAD_ID, answer_item, tool_call_item, user_item
 
 # A configured key: hidden by exact value wherever it appears.
 API_KEY = "sk-cachetest-Zq8wL3vN7pX2kR5tYb4M"
@@ -243,3 +245,46 @@ async def test_an_attached_notebook_is_read_by_its_lines_and_its_secrets_hidden(
     sent = json.dumps(await PolicyConverter(policy(), read).to_agent_input([item]))
     assert "Wq7vLp2nXz9t" not in sent and "Xq93Lm20Zt81" not in sent
     assert "db_password" in sent and "POSTGRES_PASSWORD" in sent
+
+
+@pytest.mark.asyncio
+async def test_an_earlier_answer_quoting_a_key_configured_since_is_hidden(tmp_path: Path) -> None:
+    """A thread begun before the key was configured (or a pattern added, redaction
+    switched on, another model chosen): its answers echo the secret the person pasted.
+    Answered again with the key configured, the model reads every earlier item through
+    the policy, its own answers and cards too, not only the person's messages."""
+    store = await open_store(f"sqlite:///{tmp_path / 'chat.sqlite3'}")
+    before = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"Noted: you use the key {API_KEY}.", item_id="a1")])]
+    )
+    after = ScriptedModel([ModelStep(output=[assistant_message("ok", item_id="a2")])])
+    try:
+        events = await stream(
+            make_assistant(store, before), req("threads.create", input=user_input(f"{API_KEY}"))
+        )
+        thread_id = next(e.thread.id for e in events if e.type == "thread.created")
+        question = user_input("and now?")
+        await stream(
+            make_assistant(store, after, api_key=API_KEY),
+            req("threads.add_user_message", thread_id=thread_id, input=question),
+        )
+        sent = json.dumps(after.calls[0].input)
+        assert "Noted: you use the key" in sent and "and now?" in sent
+        assert API_KEY not in sent and API_KEY[-12:] not in sent
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_answers_and_cards_are_read_through_the_policy() -> None:
+    card = code_card(f"client = OpenAI(api_key='{API_KEY}')", title="Connect")
+    items: list[ThreadItem] = [
+        user_item("u1", "connect me"),
+        answer_item("a1", f"Use {API_KEY} as below."),
+        WidgetItem(id="w1", thread_id=THREAD_ID, created_at=CREATED_AT, widget=card),
+        user_item("u2", "thanks"),
+    ]
+    for cache in (RedactedItems(), RedactedItems()):
+        sent = json.dumps(await PolicyConverter(policy(), cache=cache).to_agent_input(items))
+        assert API_KEY not in sent and API_KEY[-12:] not in sent
+        assert "as below" in sent and "client = OpenAI(" in sent

@@ -233,7 +233,9 @@ class ConvertedItems:
 CONVERTED_ITEMS = ConvertedItems()
 
 
-def _fingerprint(item: UserMessageItem | ClientToolCallItem, stored: str | None = None) -> bytes:
+def _fingerprint(
+    item: UserMessageItem | AssistantMessageItem | ClientToolCallItem, stored: str | None = None
+) -> bytes:
     """A digest of everything stored in ``item``: of ``stored``, the JSON text it was
     read from when known (it fixes the item: parsing is deterministic), else of the item
     serialised. The two are told apart, so an item keyed one way is never taken for an
@@ -428,6 +430,26 @@ class PolicyConverter(NotebookConverter):
             "text": f"@{label} ({kind}, what the user pointed at): {dumps(result)}",
         }
 
+    async def assistant_message_to_input(
+        self, item: AssistantMessageItem
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
+        """An earlier answer through the policy too: it may quote a secret the policy now
+        hides (a key configured, a pattern added or redaction switched on since, another
+        model answering now, the offline model's echo), and the model reads it again."""
+
+        async def convert() -> tuple[Any, bool]:
+            converted = await super(PolicyConverter, self).assistant_message_to_input(item)
+            return _redact_items(converted, self.policy), True
+
+        fingerprint = _fingerprint(item, self._stored.get(id(item)))
+        return await self.cache.get(("assistant", self.policy, item.id, fingerprint), convert)
+
+    async def widget_to_input(
+        self, item: WidgetItem
+    ) -> TResponseInputItem | list[TResponseInputItem] | None:
+        """A card (a proposed cell's code) through the policy, like an earlier answer."""
+        return _redact_items(await super().widget_to_input(item), self.policy)
+
     async def user_message_to_input(
         self, item: UserMessageItem, is_last_message: bool = True
     ) -> TResponseInputItem | list[TResponseInputItem] | None:
@@ -496,6 +518,6 @@ def _redact_items(value: Any, policy: ContextPolicy) -> Any:
 
 
 def _redact_part(part: Any, policy: ContextPolicy) -> Any:
-    if isinstance(part, dict) and part.get("type") == "input_text":
+    if isinstance(part, dict) and part.get("type") in ("input_text", "output_text"):
         return {**part, "text": policy.text(str(part.get("text", "")))[0]}
     return part
