@@ -13,17 +13,22 @@ import json
 import logging
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
+from jupyter_chatkit import Chat
 from jupyter_chatkit.context_policy.escaped import escaped_forms
 from jupyter_chatkit.context_policy.prepared import PREFIX_CHARS
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
+from .fixtures.fake_llm import FakeLLM, Reply
+from .test_context_policy import provider_settings
 from .test_context_trust import CALLS, NoisyBytes, SpiesOnEveryAttribute, Spy
 
 SECRET = "Zq8wL3vN7pX2"
@@ -482,6 +487,56 @@ def test_a_typed_secret_under_any_name_is_hidden_where_it_shows() -> None:
     text = everything(ns)
     assert typed not in text and prompted not in text
     assert name in text
+
+
+def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> None:
+    """``x = vault.read()`` then ``connect(host, user, x)``, ``HTTPBasicAuth(u, x)``,
+    ``f"{u}:{x}@db"`` or ``password = x``: the value's own name says nothing, but the
+    shell's history passes it where a credential goes, as the text rules read a literal
+    there. The listing of ``x`` and every copy hide it; a value passed elsewhere stays."""
+    pw, basic, url_pw, aliased = SECRET + "pw", SECRET + "ba", SECRET + "url", SECRET + "al"
+    ns: dict[str, Any] = {
+        "_ih": [
+            "",
+            "x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)",
+            "auth = HTTPBasicAuth('ada', b)",
+            "dsn = f'postgresql://{user}:{u2}@db/dw'",
+            "password = k",
+            "print(region, x)",
+        ],
+        "x": pw,
+        "b": basic,
+        "u2": url_pw,
+        "k": aliased,
+        "user": "ada",
+        "region": "north-west",
+        "shown": [pw, basic, url_pw, aliased],
+    }
+    text = everything(ns)
+    for secret in (pw, basic, url_pw, aliased):
+        assert secret not in text, text
+    assert "'north-west'" in text and "'ada'" in text
+
+
+def test_a_question_asked_from_the_kernel_hides_what_it_holds_under_secret_names(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
+) -> None:
+    """``%chat is Xq7... still valid?``: a token pasted bare has no name beside it for the
+    policy's rules, but the kernel holds it under ``api_token``; the question leaves the
+    kernel (for the model, the store, the server) with it hidden."""
+    token = "Kn0wnQx7Wm2Kd5Lr"
+    shell.user_ns["api_token"] = token
+    try:
+        fake_llm.script(Reply("It is hidden from me."))
+        settings = provider_settings(fake_llm, tmp_path)
+        answer = Chat(settings=settings).ask(f"is {token} still valid for north?", display=False)
+        assert answer.ok, answer.error
+    finally:
+        shell.user_ns.pop("api_token", None)
+    sent = json.dumps(fake_llm.requests, ensure_ascii=False)
+    assert token not in sent and "still valid for north" in sent
+    stored = (tmp_path / "c.sqlite3").read_bytes()
+    assert token.encode() not in stored
 
 
 def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:

@@ -97,6 +97,7 @@ class Asking:
         from .client import Answer
         from .live import LiveAnswer, StoreWaitNote
 
+        text = _without_known_secrets(text)
         live = LiveAnswer(shown) if streamed else None
         # Nothing shown until the answer: a store waiting for another process's lock is
         # still said (on stderr).
@@ -159,6 +160,7 @@ class Asking:
         # A store waiting for another process's lock is said meanwhile: in the cell's
         # output (which the answer then replaces) when shown there, else on stderr.
         note = StoreWaitNote(shown=display and _in_kernel())
+        text = _without_known_secrets(text)
         future = get_runtime().submit(self._ask(text, note.post))
         try:
             waited = asyncio.wrap_future(future)
@@ -364,3 +366,20 @@ def _timeout_answer(timeout: float, thread_id: str | None) -> Answer:
         thread_id=thread_id,
         error="timeout",
     )
+
+
+def _without_known_secrets(text: str) -> str:
+    """``text`` with the values this kernel holds under secret names hidden (see
+    :func:`~.known_secrets.hide_known_text`), unless redaction is off. A namespace that
+    cannot be read leaves the question as it was typed: the server's policy still reads
+    it, as it reads every message."""
+    from ..context_policy import ContextPolicy
+    from .known_secrets import hide_known_text
+
+    try:
+        if not ContextPolicy.for_kernel().redact_secrets:
+            return text
+        return hide_known_text(text)
+    except Exception as exc:
+        log.debug("the question's known secrets could not be read: %s", type(exc).__name__)
+        return text

@@ -16,6 +16,7 @@ and its result is kept until a cell runs or the namespace is rebound.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -32,7 +33,7 @@ from ..context_policy.environ import is_env_allowed
 from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.names import is_secret_name, normalize_name, unnumbered
 from ..context_policy.redact import Redactor
-from ..context_policy.values import looks_like_file_path
+from ..context_policy.values import aliases, looks_like_file_path
 from .values.common import hides_in_credential, is_credential_class, is_credential_holder
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
 from .values.typeinfo import dataclass_fields, instance_dict, is_a, namedtuple_fields
@@ -450,7 +451,7 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             if concurrent:
                 _visit_again(walk, name, value)
             continue  # one odd value must not sink the result
-    prompted = _prompted_names(items)
+    prompted = _prompted_names(items) | _credential_names(items)
     for name, value in items if prompted else ():
         if type(name) is str and name in prompted:
             walk.add(value, 0)
@@ -497,6 +498,28 @@ def _prompted_names(items: list[tuple[Any, Any]]) -> set[str]:
         if type(source) is str and ("getpass" in source or "input" in source):
             names.update(_PROMPTED.findall(source[:PROMPT_SOURCE_CHARS]))
     return names
+
+
+def _credential_names(items: list[tuple[Any, Any]]) -> set[str]:
+    """Names the shell's history passes where a credential goes, or sets a secret-named
+    one from, whatever they are called: ``x`` of ``connect(host, user, x)``,
+    ``HTTPBasicAuth(u, x)``, ``f"{u}:{x}@db"`` or ``password = x`` (context_policy.flows
+    and values.aliases, the rules that hide such a literal in the same text)."""
+    sources = next((v for n, v in items if type(n) is str and n == "_ih"), None)
+    if type(sources) is not list:
+        return set()
+    names: set[str] = set()
+    for source in sources[-PROMPT_CELLS:]:
+        if type(source) is str:
+            names.update(_aliases_in(source[:PROMPT_SOURCE_CHARS]))
+    return names
+
+
+@functools.lru_cache(maxsize=PROMPT_CELLS)
+def _aliases_in(source: str) -> frozenset[str]:
+    """:func:`aliases` of one cell's source, kept: a cell's text never changes, so each
+    is read once however often the namespace is walked."""
+    return aliases(source)
 
 
 def _visit_again(walk: _Walk, name: str, value: Any) -> None:
@@ -550,3 +573,17 @@ def hide_known_json(payload: str, view: Any = None) -> str:
     redactor = Redactor(known=found)
     clean = _hide_known(value, redactor)
     return json.dumps({"value": clean, "hidden": redactor.count}, ensure_ascii=False)
+
+
+def hide_known_text(text: str, view: Any = None) -> str:
+    """``text`` (a question asked from this kernel: ``%chat``, ``Chat().ask``) with what
+    the kernel holds under secret names hidden by exact value: a token pasted bare
+    (``%chat is Xq7... still valid?``) has no name beside it for the policy's rules, but
+    the kernel knows it, and the question leaves the kernel (for the model, the store,
+    the server) only so. ``view``: the namespace to read, by default the running shell's.
+    """
+    from .view import KernelView
+
+    view = view or KernelView.current()
+    found = known_secrets(view.namespace, getattr(view.shell, "execution_count", None))
+    return Redactor(known=found).known_values(text) if found else text
