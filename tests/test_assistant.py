@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -169,6 +170,39 @@ async def test_tool_output_without_pending_call_is_an_error_event(sqlite_store: 
     )
     assert types_of(events) == ["error"]
     assert isinstance(events[0], ErrorEvent) and events[0].allow_retry is False
+
+
+@pytest.mark.asyncio
+async def test_a_tool_call_answered_twice_says_so_once_in_words(
+    sqlite_store: SQLStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two clients answer one call (a %chat widget taking up the kernel's call as left
+    behind, two windows): the first result goes on, the second is told in words that no
+    call waited for it; nothing is logged as a server error, the model is not asked again."""
+    model = ScriptedModel(
+        [
+            ModelStep(
+                output=[function_call("list_kernel_variables", {}, call_id="c1", item_id="f1")]
+            ),
+            ModelStep(output=[assistant_message("You have `df`.", item_id="m2")]),
+        ]
+    )
+    assistant = make_assistant(sqlite_store, model)
+    events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
+    thread_id = thread_id_of(events)
+    answer = req("threads.add_client_tool_output", thread_id=thread_id, result={"variables": []})
+    assert answer_text(await stream(assistant, answer)) == "You have `df`."
+    with caplog.at_level(logging.DEBUG):
+        again = await stream(assistant, answer)
+    assert types_of(again) == ["error"]
+    error = again[0]
+    assert isinstance(error, ErrorEvent) and error.allow_retry is False
+    assert "waiting for this result" in (error.message or "")
+    assert thread_id not in (error.message or "") and "ClientToolCallItem" not in (
+        error.message or ""
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    model.assert_complete()
 
 
 async def _card_thread(sqlite_store: SQLStore) -> tuple[NotebookAssistant, str, WidgetItem]:

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from chatkit.types import (
     AssistantMessageItem,
+    ClientToolCallItem,
     ErrorEvent,
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemDoneEvent,
     ThreadMetadata,
+    ThreadsAddClientToolOutputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadStreamEvent,
@@ -49,6 +51,32 @@ ASSISTANT_STOPPING = (
     "The assistant was shut down (its Jupyter server or kernel stopped) while this answer "
     "was being written: what was written so far is kept, marked as stopped."
 )
+
+
+# A tool result for a thread whose last item is no call waiting for one: another client
+# answered it first (a %chat widget or another window taking up a call the kernel, or the
+# page, was about to answer), or the turn ended (stopped, failed). ChatKit raised
+# ValueError("Last thread item in thr_... was not a ClientToolCallItem"), logged as an
+# ERROR with its traceback's type and shown to the person as that sentence.
+NO_CALL_WAITING = ErrorEvent(
+    code="custom",
+    message=(
+        "No tool call in this conversation was waiting for this result: it was answered "
+        "elsewhere (another window, a %chat widget or the kernel) or its answer ended. "
+        "Nothing was changed."
+    ),
+    allow_retry=False,
+)
+
+
+async def _call_waits(server: NotebookAssistant, thread_id: str, context: RequestContext) -> bool:
+    """Whether the thread ends with a client tool call waiting for its result (what
+    ChatKit answers a tool result with; read under the thread's turn, so no other
+    client's result can come in between)."""
+    last = await server.store.load_thread_items(thread_id, None, 1, "desc", context)
+    return any(
+        isinstance(item, ClientToolCallItem) and item.status == "pending" for item in last.data
+    )
 
 
 async def process_streaming(
@@ -92,6 +120,11 @@ async def process_streaming(
         turn = server.running.begin(thread_id, context)
         try:
             async with server.sql_store.thread_turn(thread_id, server.on_gone(thread_id, context)):
+                if isinstance(request, ThreadsAddClientToolOutputReq) and not await _call_waits(
+                    server, thread_id, context
+                ):
+                    yield NO_CALL_WAITING
+                    return
                 server.turn_requests[thread_id] = TurnRequest.of(request)
                 try:
                     async for event in chatkit_streaming(request, context):
