@@ -119,16 +119,21 @@ async def test_title_falls_back_to_first_words_when_model_fails(sqlite_store: SQ
     model.assert_complete()
 
 
-@pytest.mark.asyncio
-async def test_client_tool_round_trip(sqlite_store: SQLStore) -> None:
-    model = ScriptedModel(
+def _variables_then(text: str) -> ScriptedModel:
+    """A model that asks for list_kernel_variables, then answers ``text``."""
+    return ScriptedModel(
         [
             ModelStep(
                 output=[function_call("list_kernel_variables", {}, call_id="c1", item_id="f1")]
             ),
-            ModelStep(output=[assistant_message("You have `df` (3 x 2).", item_id="m2")]),
+            ModelStep(output=[assistant_message(text, item_id="m2")]),
         ]
     )
+
+
+@pytest.mark.asyncio
+async def test_client_tool_round_trip(sqlite_store: SQLStore) -> None:
+    model = _variables_then("You have `df` (3 x 2).")
     assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
     calls = [
@@ -179,14 +184,7 @@ async def test_a_tool_call_answered_twice_says_so_once_in_words(
     """Two clients answer one call (a %chat widget taking up the kernel's call as left
     behind, two windows): the first result goes on, the second is told in words that no
     call waited for it; nothing is logged as a server error, the model is not asked again."""
-    model = ScriptedModel(
-        [
-            ModelStep(
-                output=[function_call("list_kernel_variables", {}, call_id="c1", item_id="f1")]
-            ),
-            ModelStep(output=[assistant_message("You have `df`.", item_id="m2")]),
-        ]
-    )
+    model = _variables_then("You have `df`.")
     assistant = make_assistant(sqlite_store, model)
     events = await stream(assistant, req("threads.create", input=user_input("what vars?")))
     thread_id = thread_id_of(events)
