@@ -8,6 +8,7 @@ every tool result, without running any of the user's code.
 
 from __future__ import annotations
 
+import base64
 import collections
 import json
 import logging
@@ -516,6 +517,24 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
     for secret in (pw, basic, url_pw, aliased):
         assert secret not in text, text
     assert "'north-west'" in text and "'ada'" in text
+
+
+def test_a_held_secret_shown_reversed_is_hidden() -> None:
+    """``print(token[::-1])``, ``rev = api_key[::-1]``: the kernel knows the value, so
+    its reversal (alone, escaped or base64-encoded) is hidden as the value is."""
+    token = "Zq8wL3vN7p/X2+k=R5&t"
+    backwards = token[::-1]
+    ns: dict[str, Any] = {
+        "api_token": token,
+        "rev": backwards,
+        "shown": [f"got {backwards}!"],
+        "encoded": base64.b64encode(backwards.encode()).decode(),
+        "greeting": "hello world",
+    }
+    text = everything(ns)
+    assert backwards not in text and token not in text
+    assert base64.b64encode(backwards.encode()).decode()[:16] not in text
+    assert "hello world" in text and "got " in text
 
 
 def test_a_question_asked_from_the_kernel_hides_what_it_holds_under_secret_names(

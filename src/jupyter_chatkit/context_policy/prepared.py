@@ -182,6 +182,9 @@ def prepare(
     # Longest first, so a key containing another key is removed whole.
     exact_sorted = tuple(sorted(found, key=len, reverse=True))
     seen = {s for s in known if isinstance(s, str) and len(s) >= MIN_EXACT_CHARS}
+    # Reversed too (``print(token[::-1])``): no rule knows a value the kernel holds, and
+    # its other forms (escaped, base64, hex, cut) are hidden as it is.
+    seen |= {s[::-1] for s in seen}
     known_sorted = tuple(sorted(seen - found, key=len, reverse=True))
     # The same values shown escaped (``'pa\\'ss'`` in a repr, ``\\u00e9`` in JSON):
     # every such form holds a backslash, so texts without one skip them.
