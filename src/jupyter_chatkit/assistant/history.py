@@ -329,6 +329,20 @@ class PreloadedTail:
         return await self._store.load_thread_items(thread_id, after, limit, order, context)
 
 
+def image_type(data: bytes) -> str | None:
+    """The type of image ``data`` holds by its first bytes, one of IMAGE_MIME_TYPES, or
+    None when it is none of them."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def _truncate_json(value: Any, limit: int = MAX_TOOL_OUTPUT_BYTES) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     if len(text) <= limit:
@@ -356,7 +370,14 @@ class NotebookConverter(ThreadItemConverter):
             return {"type": "input_text", "text": note + ", which could not be read.]"}
         mime = attachment.mime_type.split(";")[0].strip().lower()
         if mime in IMAGE_MIME_TYPES:
-            url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+            # As its bytes say: a renamed file (a JPEG saved as .png) goes as what it is,
+            # and bytes that are no image go as a note. Sent as an image, they made the
+            # provider refuse the request (400 invalid image), and every later turn too,
+            # since each sends the conversation's attachments again.
+            kind = image_type(data)
+            if kind is None:
+                return {"type": "input_text", "text": note + ", which is not a readable image.]"}
+            url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
             return {"type": "input_image", "image_url": url, "detail": "auto"}
         if mime.startswith(TEXT_MIME_PREFIXES) or mime in TEXT_MIME_TYPES:
             text = attachment_text(data, attachment.mime_type)
