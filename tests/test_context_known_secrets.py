@@ -25,9 +25,12 @@ from IPython.core.interactiveshell import InteractiveShell
 from jupyter_chatkit import Chat
 from jupyter_chatkit.context_policy.escaped import escaped_forms
 from jupyter_chatkit.context_policy.prepared import PREFIX_CHARS
+from jupyter_chatkit.kernel.conversation import request_without_known_secrets
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
+from jupyter_chatkit.protocol import Comm
 
+from .chatkit_helpers import user_input
 from .fixtures.fake_llm import FakeLLM, Reply
 from .test_context_policy import provider_settings
 from .test_context_trust import CALLS, NoisyBytes, SpiesOnEveryAttribute, Spy
@@ -556,6 +559,37 @@ def test_a_question_asked_from_the_kernel_hides_what_it_holds_under_secret_names
     assert token not in sent and "still valid for north" in sent
     stored = (tmp_path / "c.sqlite3").read_bytes()
     assert token.encode() not in stored
+
+
+def test_a_message_typed_in_the_kernels_chat_widget_hides_what_it_holds(
+    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
+) -> None:
+    """The ``%chat`` widget answered by the kernel itself (its comm): a token pasted
+    bare in the message, or in an edit of it, leaves the kernel hidden, as a question
+    asked with ``%chat text`` does."""
+    token = "Wd9Qx7Wm2Kd5LrTz"
+    shell.user_ns["db_token"] = token
+    chat = Chat(settings=provider_settings(fake_llm, tmp_path))
+    try:
+        fake_llm.script(Reply("Hidden."))
+        body = {"type": "threads.create", "params": {"input": user_input(f"is {token} ok?")}}
+        chat._on_custom_msg(chat, {"type": Comm.REQUEST, "id": "r1", "body": json.dumps(body)}, [])
+        future = chat._requests.get("r1")  # None: already answered (and forgotten)
+        if future is not None:
+            future.result(timeout=60)
+    finally:
+        chat.close()
+        shell.user_ns.pop("db_token", None)
+    sent = json.dumps(fake_llm.requests, ensure_ascii=False)
+    assert len(fake_llm.requests) == 1 and "ok?" in sent and token not in sent
+    edit = {"type": "message.edit", "payload": {"item_id": "m1", "text": f"and {token}?"}}
+    shell.user_ns["db_token"] = token
+    try:
+        request = {"type": "threads.custom_action", "params": {"thread_id": "t", "action": edit}}
+        hidden = request_without_known_secrets(json.dumps(request))
+    finally:
+        shell.user_ns.pop("db_token", None)
+    assert token not in json.dumps(hidden) and "and " in json.dumps(hidden)
 
 
 def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:

@@ -383,3 +383,45 @@ def _without_known_secrets(text: str) -> str:
     except Exception as exc:
         log.debug("the question's known secrets could not be read: %s", type(exc).__name__)
         return text
+
+
+# The requests whose text the person wrote: a new thread's or a new message's input, and
+# an edited message (message_edit.py's custom action).
+_MESSAGE_REQUESTS = frozenset({"threads.create", "threads.add_user_message"})
+
+
+def request_without_known_secrets(body: Any) -> Any:
+    """A ChatKit request from the chat widget (its comm, JSON text or parsed) with the
+    values this kernel holds under secret names hidden in the text the person wrote, as
+    :meth:`Asking.ask` hides them in a question; any other request as it came."""
+    if not isinstance(body, (str, dict)) or (
+        isinstance(body, str) and "threads." not in body[:4096]
+    ):
+        return body
+    try:
+        from .. import parse_json
+
+        request = parse_json.loads(body) if isinstance(body, str) else body
+        params = request.get("params") if isinstance(request, dict) else None
+        if not isinstance(params, dict):
+            return body
+        kind = request.get("type")
+        texts: list[dict[str, Any]] = []
+        if kind in _MESSAGE_REQUESTS and isinstance(params.get("input"), dict):
+            content = params["input"].get("content")
+            texts = [p for p in content if isinstance(p, dict)] if isinstance(content, list) else []
+        elif kind == "threads.custom_action" and isinstance(params.get("action"), dict):
+            payload = params["action"].get("payload")
+            if params["action"].get("type") == "message.edit" and isinstance(payload, dict):
+                texts = [payload]
+        changed = False
+        for part in texts:
+            text = part.get("text")
+            if isinstance(text, str) and text:
+                hidden = _without_known_secrets(text)
+                if hidden != text:
+                    part["text"], changed = hidden, True
+        return request if changed else body
+    except Exception as exc:
+        log.debug("the request's known secrets could not be read: %s", type(exc).__name__)
+        return body

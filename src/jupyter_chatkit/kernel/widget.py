@@ -32,7 +32,7 @@ from .. import parse_json
 from ..protocol import CHAT_VIEW_MIME, Comm, Turn
 from .answer_mime import describe_failure
 from .conversation import ASK_TIMEOUT as ASK_TIMEOUT
-from .conversation import Asking, setup_error
+from .conversation import Asking, request_without_known_secrets, setup_error
 from .runtime import get_runtime, kernel_context
 
 if TYPE_CHECKING:
@@ -236,7 +236,8 @@ class Chat(anywidget.AnyWidget, Asking):
             return
         kind, rid = content.get("type"), content["id"]
         if kind == Comm.REQUEST:
-            body = content.get("body")
+            # What the person typed leaves the kernel without what it holds as secrets.
+            body = request_without_known_secrets(content.get("body"))
             future = get_runtime().submit(self._serve(rid, body))
             self._requests[rid] = future
             if _is_watch(body):
