@@ -507,7 +507,9 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
             "dsn = f'postgresql://{user}:{u2}@db/dw'",
             "password = k",
             "print(region, x)",
+            "conn = connect('db', 'ada', rows)\nrows = ['north', 'south-east']",
         ],
+        "rows": ["north", "south-east"],
         "x": pw,
         "b": basic,
         "u2": url_pw,
@@ -520,6 +522,8 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
     for secret in (pw, basic, url_pw, aliased):
         assert secret not in text, text
     assert "'north-west'" in text and "'ada'" in text
+    # Bound to data since it was passed: only a text is taken for the credential.
+    assert "south-east" in text
 
 
 def test_a_held_secret_shown_reversed_is_hidden() -> None:

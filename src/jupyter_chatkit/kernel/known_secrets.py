@@ -451,9 +451,15 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
             if concurrent:
                 _visit_again(walk, name, value)
             continue  # one odd value must not sink the result
-    prompted = _prompted_names(items) | _credential_names(items)
+    prompted = _prompted_names(items)
     for name, value in items if prompted else ():
         if type(name) is str and name in prompted:
+            walk.add(value, 0)
+    passed = _credential_names(items)
+    for name, value in items if passed else ():
+        # A text only: a name passed as a credential once and bound to a frame since
+        # would hide every word of the frame.
+        if type(name) is str and name in passed and type(value) is str:
             walk.add(value, 0)
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
