@@ -20,11 +20,10 @@ Per turn (a 300-word answer streamed word by word), both pages report:
 2. LLM bytes -> first character painted: from the first response chunk holding a text
    delta reaching the page (a pass-through ``fetch`` wrapper, the same in both pages) to
    the frame that paints the first word (target <= 10 ms). Beside it, "in DOM": to the
-   first word in the page's DOM, the page's own part; the rest is the wait for the next
-   frame, up to a frame interval (16.7 ms at 60 Hz) wherever the frames already run.
-   The floor's page, idle since Enter's frame, gets its frame at once (Chromium starts
-   an idle page's frame without waiting for the next interval); the chat, still drawing
-   the message sent and its progress line, waits for its frame's turn;
+   first word in the page's DOM, the page's own part (the chat's ~1-2 ms, the floor's
+   ~0.3); the rest is the wait for the next frame, which the page does not choose: up to
+   a frame interval (16.7 ms at 60 Hz) while frames run, and a run's median of it moves
+   by several ms from run to run, for the floor as for the chat;
 3. JS per turn: ``ScriptDuration`` from CDP ``Performance.getMetrics`` between Enter and
    a settled page (target <= 30 ms), with layout and style times beside it.
 
