@@ -9,7 +9,10 @@ status; the command itself, the settings it reads and its checks run in the chil
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +299,46 @@ def test_the_answer_is_timed_from_the_request_not_from_loading_the_client(
     assert check.data["ms"] <= (done - made[0]) * 1000 + 0.5, check.data
     assert check.data["setup_ms"] >= doctor.SETUP_WORTH_SHOWING_MS, check.data
     assert "loading the OpenAI client took" in check.detail
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web page for any request: what a proxy or a server's own UI answers at a base
+    URL that is not its API."""
+
+    def do_POST(self) -> None:
+        body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+@pytest.mark.parametrize("reply", ["web page", "json of another kind"])
+def test_a_reply_that_is_no_model_answer_fails_the_check(
+    fake_llm: FakeLLM, api: str, reply: str
+) -> None:
+    # openai raises nothing for either (a page comes back as its text, JSON of another
+    # shape as a model without its fields): the check said "m answered".
+    from jupyter_chatkit.doctor import check_request
+    from jupyter_chatkit.settings import JupyterChatKit
+    from tests.fixtures.fake_llm import Fault
+
+    base_url = fake_llm.base_url
+    with contextlib.ExitStack() as stack:
+        if reply == "web page":
+            server = HTTPServer(("127.0.0.1", 0), _WebPage)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            stack.callback(server.server_close)
+            stack.callback(server.shutdown)
+            base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        else:
+            fake_llm.script(Fault(status=200, body={"detail": "ok"}))
+        check = check_request(JupyterChatKit(base_url=base_url, model="m", api=api), 5)
+    assert check.ok is False, check
+    # The setting named where it was set (here in config: c.JupyterChatKit.base_url).
+    assert "no model answer" in check.detail and "base_url" in check.detail

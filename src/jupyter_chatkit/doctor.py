@@ -86,6 +86,15 @@ def _error_text(exc: BaseException, settings: JupyterChatKit, timeout: float) ->
     return text
 
 
+def _is_an_answer(result: Any, api: str) -> bool:
+    """Whether ``result`` is a model's answer: openai returns a body that is not JSON (a
+    web page: a proxy, a server's UI at the base URL) as its text, and builds JSON of
+    another shape without the fields it lacks, raising nothing for either."""
+    if api == "responses":
+        return isinstance(getattr(result, "output", None), list)
+    return bool(getattr(result, "choices", None))
+
+
 def check_request(settings: JupyterChatKit, timeout: float) -> Check:
     """Send one tiny request through the API the assistant uses."""
     name = "provider request"
@@ -107,10 +116,11 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
         # text (a password holding "#" shows as its "port") in the exception's message.
         client = _client(settings, timeout)
         asked = time.perf_counter()
+        result: Any
         if settings.effective_api == "responses":
-            client.responses.create(model=model, input=PING, max_output_tokens=16)
+            result = client.responses.create(model=model, input=PING, max_output_tokens=16)
         else:
-            client.chat.completions.create(
+            result = client.chat.completions.create(
                 model=model, messages=[{"role": "user", "content": PING}]
             )
         answered = time.perf_counter()
@@ -119,6 +129,14 @@ def check_request(settings: JupyterChatKit, timeout: float) -> Check:
     finally:
         if client is not None:
             client.close()
+    if not _is_an_answer(result, settings.effective_api):
+        return Check(
+            name,
+            False,
+            "the server's reply is no model answer (a web page, or JSON of another "
+            f"kind): check that {settings.where('base_url')} points at its OpenAI-compatible "
+            "API (it usually ends in /v1)",
+        )
     ms, setup_ms = (answered - asked) * 1000, (asked - began) * 1000
     detail = f"{model} answered through {settings.effective_api} in {ms:.0f} ms"
     if setup_ms >= SETUP_WORTH_SHOWING_MS:
