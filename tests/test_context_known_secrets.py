@@ -13,6 +13,7 @@ import collections
 import json
 import logging
 import os
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -524,6 +525,21 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
     assert "'north-west'" in text and "'ada'" in text
     # Bound to data since it was passed: only a text is taken for the credential.
     assert "south-east" in text
+
+
+def test_a_secret_in_a_simple_namespace_is_hidden_where_it_shows_alone() -> None:
+    """``cfg = SimpleNamespace(**yaml.safe_load(f))``: a C type keeps its attributes in a
+    slot of its own (a member descriptor, not the getset of a class's ``__dict__``); its
+    secret-named ones are held secrets like any object's, and it is described by them."""
+    key = "Ns7Kd4Tn1Bx9Lq2Wv"
+    ns: dict[str, Any] = {
+        "cfg": types.SimpleNamespace(
+            api_key=key, host="db.example", nested=types.SimpleNamespace(password=key + "n")
+        ),
+        "shown": [key, key + "n"],
+    }
+    text = everything(ns)
+    assert key not in text and "db.example" in text
 
 
 def test_a_held_secret_shown_reversed_is_hidden() -> None:

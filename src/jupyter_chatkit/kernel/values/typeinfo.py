@@ -88,7 +88,12 @@ def instance_dict(value: Any) -> dict[str, Any] | None:
     defined in the class; here only the ``getset_descriptor`` Python made is used.
     """
     slot = class_attr(type(value), "__dict__")
-    if type(slot) is not types.GetSetDescriptorType:
+    # A C type's own slot is a member descriptor (``types.SimpleNamespace``: a config
+    # read into one holds its keys there); Python code cannot make one named __dict__.
+    if (
+        type(slot) is not types.GetSetDescriptorType
+        and type(slot) is not types.MemberDescriptorType
+    ):
         return None
     found = slot.__get__(value)
     return found if type(found) is dict else None
