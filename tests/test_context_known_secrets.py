@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import dataclasses
 import json
 import logging
 import os
@@ -540,6 +541,45 @@ def test_a_secret_in_a_simple_namespace_is_hidden_where_it_shows_alone() -> None
     }
     text = everything(ns)
     assert key not in text and "db.example" in text
+
+
+@dataclasses.dataclass(slots=True)
+class _SlottedConfig:
+    host: str
+    api_key: str
+
+
+class _SlottedConnection:
+    __slots__ = ("host", "never_set", "secret_value")
+
+    def __init__(self, secret: str) -> None:
+        self.host = "db.example"
+        self.secret_value = secret
+
+    def __getattribute__(self, name: str) -> Any:
+        CALLS.append(f"slotted __getattribute__ {name}")
+        return object.__getattribute__(self, name)
+
+    @property
+    def token(self) -> str:
+        CALLS.append("slotted property")
+        return "x"
+
+
+def test_a_secret_in_an_objects_slots_is_hidden_where_it_shows_alone() -> None:
+    """``@dataclass(slots=True)`` and ``__slots__`` classes have no ``__dict__``: their
+    secret-named fields are read from the slots by the interpreter's own descriptors (no
+    ``__getattribute__`` or property of the class runs) and hidden where they show."""
+    key, conn = "Dc-4Rt8Np1Bs6Cz3", "Sl-4Rt8Np1Bs6Cz3"
+    CALLS.clear()
+    ns: dict[str, Any] = {
+        "cfg": _SlottedConfig("db.example", key),
+        "conn": _SlottedConnection(conn),
+        "shown": [key, conn, "db.example"],
+    }
+    text = everything(ns)
+    assert key not in text and conn not in text and "db.example" in text
+    assert CALLS == []
 
 
 def test_a_held_secret_shown_reversed_is_hidden() -> None:

@@ -36,7 +36,13 @@ from ..context_policy.redact import Redactor
 from ..context_policy.values import aliases, looks_like_file_path
 from .values.common import hides_in_credential, is_credential_class, is_credential_holder
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
-from .values.typeinfo import dataclass_fields, instance_dict, is_a, namedtuple_fields
+from .values.typeinfo import (
+    dataclass_fields,
+    instance_dict,
+    is_a,
+    namedtuple_fields,
+    slot_values,
+)
 
 # How deep containers are walked, how many items of each, and how many leading rows of
 # a frame (what a preview or a head can show).
@@ -248,9 +254,12 @@ class _Walk:
                     self.add(t, DEPTH - 1)
 
     def _object(self, value: Any, depth: int) -> None:
+        # A slotted object (``@dataclass(slots=True)``) holds its fields in its slots.
         attrs = instance_dict(value)
         if attrs is None:
-            return
+            attrs = slot_values(value, ITEMS)
+            if not attrs:
+                return
         if self._cookie_jar(value, attrs):
             return
         msg, args = dict.get(attrs, "msg"), dict.get(attrs, "args")

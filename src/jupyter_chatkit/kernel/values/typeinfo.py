@@ -99,6 +99,27 @@ def instance_dict(value: Any) -> dict[str, Any] | None:
     return found if type(found) is dict else None
 
 
+def slot_values(value: Any, limit: int = 64) -> dict[str, Any]:
+    """The set ``__slots__`` of an object without a ``__dict__`` (a slotted class, a
+    ``@dataclass(slots=True)``), read by the interpreter's member descriptors along its
+    MRO: no property, ``__getattr__`` or ``__getattribute__`` of the user's runs. At most
+    ``limit``; a slot never set is left out."""
+    found: dict[str, Any] = {}
+    for klass in _TYPE_MRO.__get__(type(value)):
+        for name, slot in dict(_TYPE_DICT.__get__(klass)).items():
+            if type(slot) is not types.MemberDescriptorType or type(name) is not str:
+                continue
+            if name in found:
+                continue
+            try:
+                found[name] = slot.__get__(value, klass)
+            except AttributeError:  # a slot never set
+                continue
+            if len(found) >= limit:
+                return found
+    return found
+
+
 def dataclass_fields(value: Any) -> list[str] | None:
     """The field names of a dataclass instance (read from its class), else None."""
     if is_a(value, type):
