@@ -141,6 +141,13 @@ def main() -> None:
         " before/after run the bench from the other checkout, its extension built)",
     )
     parser.add_argument(
+        "--baseline-js",
+        type=Path,
+        help="sections 1-3: also a chat page built from these sources (e.g. `git archive"
+        " <rev> js/src | tar -x -C DIR`, then DIR/js/src), its turns alternated with this"
+        " checkout's in the same run (JS per turn of both against the floor, and chat/base)",
+    )
+    parser.add_argument(
         "--server-src",
         type=Path,
         help="the server's (and kernels') jupyter_chatkit from this src directory, e.g."
@@ -162,6 +169,7 @@ def main() -> None:
                 args.profile,
                 args.new_thread,
                 server_src_env(server_src),
+                args.baseline_js.resolve() if args.baseline_js else None,
             )
         if args.lab:
             lab_bench(tmp)

@@ -9,6 +9,7 @@ character painted, and JS per turn (see bench_browser.py's docstring).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -204,6 +205,8 @@ def bundle(out_dir: Path, js_src: Path) -> None:
         check=True,
         cwd=ROOT / "js",
         capture_output=True,
+        # Sources outside this checkout (--js-src, --baseline-js) import its packages.
+        env={**os.environ, "NODE_PATH": str(ROOT / "js" / "node_modules")},
     )
     (out_dir / "index.html").write_text(CHAT_PAGE)
 
@@ -240,45 +243,64 @@ def record_turn(origin: str, token: str, llm: FakeLLM) -> list[tuple[float, str]
     return chunks
 
 
-def run_turns(
-    page: Any, cdp: Any, turns: int, busy_js: str, reset_js: str, profile: bool = False
-) -> list[dict[str, float]]:
-    """Type and send ``turns`` messages; per turn the page's timings and CDP metrics."""
-    results = []
+def one_turn(
+    page: Any, cdp: Any, i: int, busy_js: str, reset_js: str, profile: bool = False
+) -> dict[str, float]:
+    """Type and send message ``i``; the page's timings and CDP metrics of its turn."""
     box = page.locator("textarea").first
-    for i in range(turns + 1):  # the first turn warms up (JIT, fonts) and is dropped
-        page.evaluate(reset_js)
-        page.wait_for_timeout(300)
-        box.fill(f"question {i}")
-        before = metrics(cdp)
-        if profile and i == turns:
-            cdp.send("Profiler.enable")
-            cdp.send("Profiler.setSamplingInterval", {"interval": 100})
-            cdp.send("Profiler.start")
-        box.press("Enter")
-        page.wait_for_function(f"window.__t.last && !({busy_js})", timeout=60_000)
-        page.wait_for_timeout(300)  # let the last frames and idle work run
-        after = metrics(cdp)
-        if profile and i == turns:
-            print_profile(cdp.send("Profiler.stop")["profile"])
-        t = page.evaluate("window.__t")
-        if i == 0:
-            continue
-        results.append(
-            {
-                "enter_first": t["first"] - t["enter"],
-                "enter_last": t["last"] - t["enter"],
-                "bytes_first": t["first"] - t["bytes"],
-                # Of it, the page's own part: bytes -> the first word in the DOM (the rest
-                # is the wait for the next frame, which the page does not choose).
-                "bytes_dom": t["firstDom"] - t["bytes"],
-                "script": (after["ScriptDuration"] - before["ScriptDuration"]) * 1e3,
-                "layout": (after["LayoutDuration"] - before["LayoutDuration"]) * 1e3,
-                "style": (after["RecalcStyleDuration"] - before["RecalcStyleDuration"]) * 1e3,
-                "task": (after["TaskDuration"] - before["TaskDuration"]) * 1e3,
-            }
-        )
-    return results
+    page.evaluate(reset_js)
+    page.wait_for_timeout(300)
+    box.fill(f"question {i}")
+    before = metrics(cdp)
+    if profile:
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+        cdp.send("Profiler.start")
+    box.press("Enter")
+    page.wait_for_function(f"window.__t.last && !({busy_js})", timeout=60_000)
+    page.wait_for_timeout(300)  # let the last frames and idle work run
+    after = metrics(cdp)
+    if profile:
+        print_profile(cdp.send("Profiler.stop")["profile"])
+    t = page.evaluate("window.__t")
+    return {
+        "enter_first": t["first"] - t["enter"],
+        "enter_last": t["last"] - t["enter"],
+        "bytes_first": t["first"] - t["bytes"],
+        # Of it, the page's own part: bytes -> the first word in the DOM (the rest is the
+        # wait for the next frame, which the page does not choose).
+        "bytes_dom": t["firstDom"] - t["bytes"],
+        "script": (after["ScriptDuration"] - before["ScriptDuration"]) * 1e3,
+        "layout": (after["LayoutDuration"] - before["LayoutDuration"]) * 1e3,
+        "style": (after["RecalcStyleDuration"] - before["RecalcStyleDuration"]) * 1e3,
+        "task": (after["TaskDuration"] - before["TaskDuration"]) * 1e3,
+    }
+
+
+def run_turns(
+    pages: dict[str, tuple[Any, Any]],
+    turns: int,
+    busy_js: str,
+    reset_js: str,
+    profile: bool = False,
+) -> dict[str, list[dict[str, float]]]:
+    """``turns`` turns on each page (name -> page, CDP session), after one that warms up
+    (JIT, fonts) and is dropped. With several pages their turns alternate, the order
+    reversed every other round: each meets the same load on the machine and the server
+    (measured one run after the other, the same page's JS per turn moved by 3 ms and its
+    Enter -> all by 250 ms here, on a machine shared with other work)."""
+    rows: dict[str, list[dict[str, float]]] = {name: [] for name in pages}
+    for i in range(turns + 1):
+        order = list(pages) if i % 2 == 0 else list(pages)[::-1]
+        for name in order:
+            page, cdp = pages[name]
+            page.bring_to_front()
+            if profile and i == turns:
+                print(f"   {name}:")
+            row = one_turn(page, cdp, i, busy_js, reset_js, profile and i == turns)
+            if i:
+                rows[name].append(row)
+    return rows
 
 
 def print_profile(profile: dict[str, Any], top: int = 25) -> None:
@@ -322,15 +344,22 @@ def chat_bench(
     profile: bool = False,
     new_thread: bool = False,
     server_env: dict[str, str] | None = None,
+    baseline_js: Path | None = None,
 ) -> None:
     """Sections 1-3: the chat page and the floor page, same answer, same machine;
     ``server_env`` goes to the Jupyter server's environment (bench_browser's
-    ``--server-src``)."""
+    ``--server-src``); ``baseline_js``: also a chat page built from those sources (e.g.
+    an older checkout's js/src), its turns alternated with the chat's (``--baseline-js``)."""
     from playwright.sync_api import sync_playwright
 
     static = tmp / "static"
     static.mkdir()
     bundle(static, js_src)
+    chats = {"chat": "index.html"}
+    if baseline_js is not None:
+        (static / "base").mkdir()
+        bundle(static / "base", baseline_js)
+        chats["base"] = "base/index.html"
     with FakeLLM() as llm:
         server = start_jupyter(
             tmp / "server",
@@ -373,7 +402,7 @@ def chat_bench(
 
             def script_answers() -> None:
                 # Keep one answer queued per chat turn (the warm-up turn included).
-                for _ in range(turns + 1):
+                for _ in range((turns + 1) * len(chats)):
                     llm.script(Reply(ANSWER))
 
             with sync_playwright() as p:
@@ -381,38 +410,45 @@ def chat_bench(
                 try:
                     ctx = browser.new_context(viewport={"width": 900, "height": 800})
                     ctx.add_init_script(INIT_SCRIPT)
-                    rows: dict[str, list[dict[str, float]]] = {}
-                    for name in ("floor", "chat"):
+
+                    def open_page(url: str) -> tuple[Any, Any]:
                         page = ctx.new_page()
                         cdp = ctx.new_cdp_session(page)
                         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
-                        if name == "floor":
-                            page.goto(f"http://127.0.0.1:{floor_port}/")
-                            rows[name] = run_turns(page, cdp, turns, "window.__busy", "0")
-                        else:
-                            script_answers()
-                            page.goto(f"{server.origin}/static/index.html?token={server.token}")
-                            page.wait_for_selector(".jck-chat textarea")
-                            # The chat as a sidebar lays it out (.jck-chat is an inline-size
-                            # container: a flex item of no width of its own got none, and
-                            # every character of the answer a line of its own).
-                            width = page.evaluate(
-                                "document.querySelector('.jck-chat').getBoundingClientRect().width"
-                            )
-                            if width < 400:
-                                sys.exit(f"the chat page lays the chat out {width}px wide, not 420")
-                            rows[name] = run_turns(
-                                page,
-                                cdp,
-                                turns,
-                                "window.__chat.session.busy",
-                                # Follow-ups in one conversation (the answers overflow the
-                                # view, which follows each as it streams), or each turn a
-                                # conversation of its own.
-                                "window.__chat.newThread()" if new_thread else "0",
-                                profile,
-                            )
-                        page.close()
+                        page.goto(url)
+                        return page, cdp
+
+                    floor_page = open_page(f"http://127.0.0.1:{floor_port}/")
+                    rows = run_turns({"floor": floor_page}, turns, "window.__busy", "0")
+                    floor_page[0].close()
+                    script_answers()
+                    pages = {}
+                    for name, path in chats.items():
+                        pages[name] = open_page(
+                            f"{server.origin}/static/{path}?token={server.token}"
+                        )
+                        page = pages[name][0]
+                        page.wait_for_selector(".jck-chat textarea")
+                        # The chat as a sidebar lays it out (.jck-chat is an inline-size
+                        # container: a flex item of no width of its own got none, and
+                        # every character of the answer a line of its own).
+                        width = page.evaluate(
+                            "document.querySelector('.jck-chat').getBoundingClientRect().width"
+                        )
+                        if width < 400:
+                            sys.exit(f"the chat page lays the chat out {width}px wide, not 420")
+                    rows.update(
+                        run_turns(
+                            pages,
+                            turns,
+                            "window.__chat.session.busy",
+                            # Follow-ups in one conversation (the answers overflow the
+                            # view, which follows each as it streams), or each turn a
+                            # conversation of its own.
+                            "window.__chat.newThread()" if new_thread else "0",
+                            profile,
+                        )
+                    )
                 finally:
                     browser.close()
         finally:
@@ -426,6 +462,14 @@ def chat_bench(
     )
     floor = summary("floor", rows["floor"])
     chat = summary("chat", rows["chat"])
+    if "base" in rows:
+        base = summary("base", rows["base"])
+        print(
+            f"   JS per turn / floor's: chat x{chat['script'] / max(floor['script'], 0.1):.2f},"
+            f" base x{base['script'] / max(floor['script'], 0.1):.2f};"
+            f" chat / base: JS x{chat['script'] / max(base['script'], 0.1):.2f},"
+            f" layout x{chat['layout'] / max(base['layout'], 0.1):.2f}"
+        )
     print(
         f"   chat - floor: Enter->first {chat['enter_first'] - floor['enter_first']:+6.1f} ms   "
         f"Enter->all {chat['enter_last'] - floor['enter_last']:+6.1f} ms   "
