@@ -582,6 +582,30 @@ def test_a_secret_in_an_objects_slots_is_hidden_where_it_shows_alone() -> None:
     assert CALLS == []
 
 
+class _RecordingMeta(type):
+    def __getattribute__(cls, name: str) -> Any:
+        CALLS.append(f"metaclass __getattribute__ {name}")
+        return type.__getattribute__(cls, name)
+
+
+def test_a_secret_class_attribute_is_hidden_where_it_shows_alone() -> None:
+    """``class Config: DB_PASSWORD = "…"`` in the notebook: the class attribute is a held
+    secret, read from the class's own dict (no metaclass code runs); a library's classes
+    are not read."""
+    secret = "Cl-4Rt8Np1Bs6Cz3"
+    config = _RecordingMeta("Config", (), {"DB_PASSWORD": secret, "HOST": "db.example"})
+    type.__setattr__(config, "__module__", "__main__")
+    CALLS.clear()
+    ns: dict[str, Any] = {
+        "Config": config,
+        "shown": {"region": "db.example", "value": secret},
+        "json": json,
+    }
+    text = everything(ns)
+    assert secret not in text and "db.example" in text
+    assert not [c for c in CALLS if "metaclass" in c], CALLS
+
+
 def test_a_held_secret_shown_reversed_is_hidden() -> None:
     """``print(token[::-1])``, ``rev = api_key[::-1]``: the kernel knows the value, so
     its reversal (alone, escaped or base64-encoded) is hidden as the value is."""

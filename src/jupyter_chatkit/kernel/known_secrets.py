@@ -378,6 +378,7 @@ class _Walk:
 _SCHEME_VALUE = lazy_compile(r"^[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+(\S{8,})$")
 _TYPE_NAME = type.__dict__["__name__"]
 _TYPE_MODULE = type.__dict__["__module__"]
+_TYPE_DICT = type.__dict__["__dict__"]
 _SESSION_WORDS = frozenset({"session", "sess", "cookies", "cookie", "jar"})
 
 
@@ -450,9 +451,12 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     history = {id(value) for name, value in items if type(name) is str and name in _HISTORY_NAMES}
     walk = _Walk()
     for name, value in items:
-        if not is_a(name, str) or str.startswith(name, "_") or is_a(value, _SKIPPED):
+        if not is_a(name, str) or str.startswith(name, "_"):
             continue
-        if id(value) in history:
+        if is_a(value, type):
+            _class_attributes(walk, value)
+            continue
+        if is_a(value, _SKIPPED) or id(value) in history:
             continue
         try:
             walk.visit(name, value)
@@ -480,6 +484,21 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _class_attributes(walk: _Walk, cls: type) -> None:
+    """A class of the notebook's own (``class Config: DB_PASSWORD = "…"``): its class
+    attributes under secret names are held secrets. Read from the class's own dict by
+    ``type``'s descriptors (no metaclass code runs); library classes are not read."""
+    module = _TYPE_MODULE.__get__(cls)
+    if type(module) is not str or module != "__main__":  # (a str subclass's __ne__ is code)
+        return
+    for key, value in itertools.islice(dict(_TYPE_DICT.__get__(cls)).items(), ITEMS):
+        if type(key) is str and not key.startswith("_") and not is_a(value, _SKIPPED):
+            try:
+                walk.visit(key, value, 1)
+            except Exception:
+                continue  # one odd value must not sink the result
 
 
 def _add_pieces(walk: _Walk, items: list[tuple[Any, Any]]) -> None:
