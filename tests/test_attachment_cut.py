@@ -24,9 +24,10 @@ from chatkit.types import (
 
 from jupyter_chatkit.assistant.model_input import MAX_ATTACHMENT_CHARS
 from jupyter_chatkit.context_policy import MAX_TEXT_CHARS
+from jupyter_chatkit.protocol import TURN_NOTICES_KEY
 from jupyter_chatkit.store import SQLStore
 
-from .chatkit_helpers import ALICE, make_assistant, req, stream, user_input
+from .chatkit_helpers import ALICE, json_call, make_assistant, req, stream, user_input
 from .test_body_limits import REQUEST_LIMIT, jp_server_config
 from .test_handlers import body, expect_error, post
 
@@ -79,11 +80,38 @@ async def test_the_cut_is_told_each_time_the_message_is_answered(sqlite_store: S
         for e in events
         if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
     )
+    # Kept with the thread (a new one, which its turn's end saves whole), once: a reload
+    # (threads.get_by_id) shows it as the stream did; the list of threads does not.
+    get = req("threads.get_by_id", thread_id=thread_id)
+    (notice,) = [e.model_dump(exclude_none=True) for e in events if isinstance(e, NoticeEvent)]
+    assert (await json_call(assistant, get))[1]["metadata"][TURN_NOTICES_KEY] == [notice]
     retry = req("threads.retry_after_item", thread_id=thread_id, item_id=item_id)
     for answered in (events, await stream(assistant, retry), await stream(assistant, retry)):
         notices = [e for e in answered if isinstance(e, NoticeEvent)]
         assert len(notices) == 1 and "big.txt" in notices[0].message
     assert len(model.calls) == 3
+    assert (await json_call(assistant, get))[1]["metadata"][TURN_NOTICES_KEY] == [notice]
+    _, listed = await json_call(assistant, req("threads.list"))
+    assert all(TURN_NOTICES_KEY not in t["metadata"] for t in listed["data"])
+
+
+@pytest.mark.asyncio
+async def test_a_new_conversations_notice_is_kept_with_it_past_its_title(
+    sqlite_store: SQLStore,
+) -> None:
+    # A reload showed no notice: the server kept none. Kept in the thread's metadata now,
+    # also through the saves of a new thread's copy (its end, its model title).
+    long_id = await _file(sqlite_store, "x" * (MAX_ATTACHMENT_CHARS + 500), "big.txt")
+    model = ScriptedModel([ModelStep(output=[assistant_message(t)]) for t in ("a", "Big file")])
+    assistant = make_assistant(sqlite_store, model, title_threads=True)
+    message = {**user_input("read it"), "attachments": [long_id]}
+    events = await stream(assistant, req("threads.create", input=message))
+    thread_id = next(e.thread.id for e in events if isinstance(e, ThreadCreatedEvent))
+    (notice,) = [e.model_dump(exclude_none=True) for e in events if isinstance(e, NoticeEvent)]
+    # (get_by_id waits for the model title a turn's end leaves due.)
+    _, thread = await json_call(assistant, req("threads.get_by_id", thread_id=thread_id))
+    assert thread["title"] == "Big file"
+    assert thread["metadata"][TURN_NOTICES_KEY] == [notice]
 
 
 async def test_the_413_advice_says_what_the_assistant_reads(jp_fetch: Callable[..., Any]) -> None:

@@ -246,6 +246,7 @@ export const TURN = {
 export const STEP_STARTED_KEY = "step_started" as const;
 export const TURN_FAILURE_KEY = "turn_failure" as const;
 export const EARLIER_FAILURES_KEY = "earlier_turn_failures" as const;
+export const TURN_NOTICES_KEY = "turn_notices" as const;
 export const REPLACE_CELL_LABEL = "Replace cell" as const;
 export const ERROR_CODE = {
   "INVALID_REQUEST": "invalid_request",

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatSession } from "../src/client/session";
+import { TURN_NOTICES_KEY } from "../src/protocol";
 import { FROM_SERVER } from "../src/client/threadwatch";
 import type { TurnSignal } from "../src/client/turnsignal";
 import { AT, sse, storedThread, threadCreated, TID, userMessage } from "./agentsteps";
@@ -107,4 +108,22 @@ test("a turn followed again (its watch broke, the thread still answering) says i
     ["threads.get_by_id", "turn.watch", "threads.get_by_id", "turn.watch", "threads.get_by_id"],
   );
   assert.deepEqual(told(session), [CUT]);
+});
+
+test("a reload shows the notices the server kept with the thread (TURN_NOTICES_KEY), each once", async () => {
+  // A new page (a reload, another window) knows only the stored thread: its notices are
+  // the server's (turn_notices.py), said once with those this view was told since.
+  const MCP = "The MCP server 'docs' is left out of this turn: it did not start.";
+  const kept = [notice, { type: "notice", level: "warning", message: MCP }, { level: "loud", message: 1 }, null];
+  const thread = (meta: object): Answer => ({
+    json: { ...storedThread([userMessage("msg_1").item, answer.item]), metadata: meta },
+  });
+  const transport = scriptedTransport({
+    "threads.get_by_id": [thread({ [TURN_NOTICES_KEY]: kept }), thread({ [TURN_NOTICES_KEY]: kept })],
+  });
+  const session = new ChatSession({ transport });
+  await session.openThread(TID);
+  assert.deepEqual(told(session), [CUT, MCP]);
+  await session.openThread(TID);
+  assert.deepEqual(told(session), [CUT, MCP]);
 });

@@ -447,6 +447,12 @@ TURN_FAILURE_KEY = "turn_failure"
 # items (threads.get_by_id), not in threads.list.
 EARLIER_FAILURES_KEY = "earlier_turn_failures"
 MAX_EARLIER_FAILURES = 20
+# A thread's metadata key holding the notices its turns streamed (ChatKit's NoticeEvent
+# form: an attachment read in part, an MCP server left out), oldest first, each once, the
+# newest MAX_TURN_NOTICES: a reload or another window shows them as the stream did. Sent
+# with the thread's items (threads.get_by_id), not in threads.list; never to the model.
+TURN_NOTICES_KEY = "turn_notices"
+MAX_TURN_NOTICES = 20
 
 # -- errors ------------------------------------------------------------------------------
 
@@ -514,6 +520,7 @@ def protocol_dict() -> dict[str, Any]:
         "STEP_STARTED_KEY": STEP_STARTED_KEY,
         "TURN_FAILURE_KEY": TURN_FAILURE_KEY,
         "EARLIER_FAILURES_KEY": EARLIER_FAILURES_KEY,
+        "TURN_NOTICES_KEY": TURN_NOTICES_KEY,
         "REPLACE_CELL_LABEL": REPLACE_CELL_LABEL,
         "ERROR_CODE": _constants(ErrorCode),
     }

@@ -540,6 +540,13 @@ def test_attachments_picker_paste_and_refusals(
     assert f"of its {len(csv):,} characters" in text
     image = next(p for p in parts if p["type"] == "image_url")
     assert image["image_url"]["url"].startswith("data:image/png;base64,")
+    # The notice is kept with the thread: the page reloaded (the same conversation shown
+    # again, from the server alone) still says the file was cut.
+    lab_page.reload()
+    open_panel(page)
+    wait_answer(page, "Seen both.")
+    page.locator(f"{PANEL} .jck-notice", has_text="sales.csv").wait_for()
+    screenshot(page, "attachment-cut-notice-reloaded")
 
 
 def test_the_sidebar_does_not_offer_the_chat_cell_as_the_persons_focus(

@@ -5,7 +5,7 @@
  * asked) is followed live until its turn ends (`TURN.WATCH`).
  */
 
-import { TURN } from "../protocol";
+import { TURN, TURN_NOTICES_KEY } from "../protocol";
 import {
   emptyState,
   errorStillStanding,
@@ -24,6 +24,27 @@ import type { FeedbackKind, NoticeEvent, Page, Thread, ThreadItem, ThreadMetadat
 /** Threads whose notices a session keeps (see {@link ThreadSession.keepNotices}), the last shown. */
 const NOTICED_THREADS = 50;
 
+/** The notices the server kept with `thread` (protocol.py's TURN_NOTICES_KEY), oldest first. */
+function keptNotices(thread: Thread | ThreadMetadata): NoticeEvent[] {
+  const kept = thread.metadata?.[TURN_NOTICES_KEY];
+  if (!Array.isArray(kept)) return [];
+  return kept.filter(
+    (n): n is NoticeEvent =>
+      !!n &&
+      typeof n === "object" &&
+      typeof n.message === "string" &&
+      (n.title == null || typeof n.title === "string") &&
+      ["info", "warning", "danger"].includes(n.level),
+  );
+}
+
+/** `first` then those of `then` not said in it (same level, title and message), in order. */
+function sayOnce(first: readonly NoticeEvent[], then: readonly NoticeEvent[]): NoticeEvent[] {
+  const key = (n: NoticeEvent): string => JSON.stringify([n.level, n.title ?? null, n.message]);
+  const said = new Set(first.map(key));
+  return [...first, ...then.filter((n) => !said.has(key(n)))];
+}
+
 /** Opening threads on top of {@link TurnSession}. */
 export class ThreadSession extends TurnSession {
   /** The failure of the last turn another chat of the page ran, by thread (see {@link heardTurn}). */
@@ -32,9 +53,9 @@ export class ThreadSession extends TurnSession {
   private loading: { id: string; gen: number } | null = null;
   /**
    * What this view was told in each thread it showed (`notice` events: an attachment
-   * read only in part, an MCP server left out), by thread. The server keeps no notice,
-   * and a thread loaded again (a followed turn's end, a catch-up, the server's word of a
-   * turn there, a switch back) was built from the stored thread alone: they vanished.
+   * read only in part, an MCP server left out), by thread. A thread loaded again (a
+   * followed turn's end, a catch-up, the server's word of a turn there, a switch back)
+   * shows those the server kept with it (its metadata) and these.
    */
   private notices = new Map<string, NoticeEvent[]>();
 
@@ -141,10 +162,11 @@ export class ThreadSession extends TurnSession {
     if (seenEarlier && seenEarlier !== state.earlier && Object.keys(seenEarlier).length) {
       state = { ...state, earlier: { ...seenEarlier, ...state.earlier } };
     }
-    // What the person was told in this thread's turns, here: said again.
+    // What the person was told in this thread's turns: as the server kept it (a reload,
+    // another window), and here (a notice it could not keep), said again.
     this.keepNotices();
-    const told = this.notices.get(threadId);
-    if (told) state = { ...state, notices: told };
+    const told = sayOnce(keptNotices(thread), this.notices.get(threadId) ?? []);
+    if (told.length) state = { ...state, notices: told };
     this.state = state;
     this.olderCursor = cursor;
     this.pendingText = null;

@@ -30,6 +30,7 @@ from chatkit.types import (
     ClientEffectEvent,
     ErrorEvent,
     FeedbackKind,
+    NoticeEvent,
     Page,
     Thread,
     ThreadItem,
@@ -52,11 +53,12 @@ from ..protocol import (
     INSERT_ACTIONS,
     STEP_STARTED_KEY,
     TURN_FAILURE_KEY,
+    TURN_NOTICES_KEY,
     RequestContext,
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
-from . import notebook_threads, thread_responses, turn_failures
+from . import notebook_threads, thread_responses, turn_failures, turn_notices
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, host_card_buttons, thread_agent_settings
 from .agent_undo import ACTION_UNDO_AGENT_STEPS, undo_steps
@@ -294,6 +296,10 @@ class NotebookAssistant(ChatKitHooks):
             # With the thread's items (get_by_id), not in the list: the history says
             # which earlier message failed and why.
             response.metadata[EARLIER_FAILURES_KEY] = earlier
+        notices = turn_notices.kept_notices(thread.metadata)
+        if notices and isinstance(thread, Thread):
+            # What its turns' notices said (turn_notices.py), shown again after a reload.
+            response.metadata[TURN_NOTICES_KEY] = notices
         if self.running.answering(thread.id):
             # Its answer is being written: a client that opens it follows it (Turn.WATCH).
             response.metadata["answering"] = True
@@ -514,6 +520,10 @@ class NotebookAssistant(ChatKitHooks):
                     await kept.drop(self, thread, context)
                     kept = None
                 yield event
+                if isinstance(event, NoticeEvent):
+                    # Kept with the thread once said (a slow store does not hold it up):
+                    # a reload shows it too.
+                    await turn_notices.keep_notice(self, thread, event, context)
         if failed is not None:
             # Kept with the thread: a reload, another window, still says why.
             await turn_failures.keep_failure(self, thread, failed, context)
