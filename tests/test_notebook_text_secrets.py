@@ -43,6 +43,39 @@ def test_a_printed_secret_in_an_attached_notebook_is_hidden() -> None:
     assert "print('connecting with', db_password)" in text and text.count("«redacted") == 3
 
 
+def stdout(text: str) -> dict[str, object]:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+PASSED = "Tr0ub4dor&3xQ9"  # under a name that says nothing
+
+
+def test_a_credential_passed_under_any_name_then_shown_is_hidden() -> None:
+    """``x = vault.read()`` and ``connect(host, user, x)`` in one cell, ``print(x)`` or
+    ``x`` in later ones: those outputs are the credential (an attached notebook, and any
+    producer's cells as the server reads them again); other cells' outputs stay."""
+    sources = ["x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)", "print(x)", "x"]
+    outputs = [
+        [],
+        [stdout(PASSED + "\n")],
+        [
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": repr(PASSED)},
+                "execution_count": 3,
+                "metadata": {},
+            }
+        ],
+    ]
+    cells = [code(s, *o) for s, o in zip(sources, outputs, strict=True)]
+    cells.append(code("print(region)", stdout("north-west\n")))
+    text = ContextPolicy().text(notebook_text(saved(*cells)) or "")[0]
+    assert PASSED not in text and "north-west" in text
+    result = {"cells": [{"index": i, **c} for i, c in enumerate(cells)]}
+    read = json.dumps(ContextPolicy().tool_result(result))
+    assert PASSED not in read and "north-west" in read
+
+
 def test_other_outputs_stay() -> None:
     raw = saved(
         code("rows = 42\nrows", {"output_type": "execute_result", "data": {"text/plain": ["42"]}}),

@@ -30,7 +30,7 @@ from ..context_policy import error_rules
 from ..context_policy.errors import with_cell_lines
 from ..context_policy.html_text import html_text
 from ..context_policy.streams import merged_streams, multiline_text
-from ..context_policy.values import hide_shown_secret, names_secret
+from ..context_policy.values import aliases, hide_shown_secret, names_one_of, names_secret
 from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
@@ -468,6 +468,15 @@ def notebook_text(raw: str) -> str | None:
         # A field saved null reads as missing (as the sidebar's notebookText reads it).
         return default if value is None else str(value)
 
+    # Variables the notebook passes where a credential goes (``connect(host, user, x)``):
+    # a later ``print(x)`` shows that credential, whatever ``x`` is called.
+    passed = aliases(
+        "\n".join(
+            joined(c.get("source"))[:100_000]
+            for c in cells[:2_000]
+            if isinstance(c, dict) and not is_private(c)
+        )
+    )
     parts: list[str] = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
@@ -482,7 +491,8 @@ def notebook_text(raw: str) -> str | None:
         parts.append(source)
         # ``print(db_password)``: a one-line output is the secret the cell's last line
         # names, as the live cells' readers hide it; saved, it was sent whole.
-        shown = hide_shown_secret if names_secret(source) else str
+        hides = names_secret(source) or names_one_of(source, passed)
+        shown = hide_shown_secret if hides else str
         # A key printed in two flushes is read whole (nbclient saves each apart).
         for output in merged_streams(cell.get("outputs") or []):
             if not isinstance(output, dict):

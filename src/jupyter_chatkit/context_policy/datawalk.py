@@ -25,6 +25,7 @@ from .values import (
     is_user_keyed_password,
     looks_random,
     names_id_or_digest,
+    names_one_of,
     names_secret,
 )
 
@@ -368,4 +369,12 @@ class DataRedaction:
             if isinstance(item, dict) and type(item.get("source")) is str:
                 hidden = self._aliased(item["source"], found)
                 if hidden != item["source"]:
-                    out_items[k] = {**item, "source": hidden}
+                    out_items[k] = item = {**item, "source": hidden}
+                # ``print(x)`` in a later cell than ``connect(host, user, x)``: its
+                # one-line output is that credential (as under a secret's name).
+                outputs = item.get("outputs")
+                if isinstance(outputs, list) and names_one_of(item["source"], found):
+                    out_items[k] = {
+                        **item,
+                        "outputs": hide_cell_outputs(outputs, hide_shown_secret),
+                    }

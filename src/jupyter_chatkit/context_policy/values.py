@@ -481,6 +481,22 @@ def names_secret(source: str) -> bool:
     return False
 
 
+def names_one_of(source: str, names: frozenset[str]) -> bool:
+    """True when a cell's last line names one of ``names`` (variables the notebook passes
+    where a credential goes, :func:`aliases`): ``print(x)`` or ``x`` after
+    ``connect(host, user, x)`` shows that credential, whatever ``x`` is called."""
+    if not names:
+        return False
+    for line in reversed(source[-2000:].splitlines()):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if ASSIGNMENT_LINE.match(stripped):
+            return False  # ``x = ...`` shows nothing
+        return any(w in names for w in WORD.findall(stripped[:500]))
+    return False
+
+
 def hide_shown_secret(text: str) -> str:
     """A one-line output of a cell that :func:`names_secret` as a placeholder (a flag, a
     short number or an empty output stays); longer outputs are left to the rules."""
