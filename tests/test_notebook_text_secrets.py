@@ -71,6 +71,13 @@ def test_a_credential_passed_under_any_name_then_shown_is_hidden() -> None:
     cells.append(code("print(region)", stdout("north-west\n")))
     text = ContextPolicy().text(notebook_text(saved(*cells)) or "")[0]
     assert PASSED not in text and "north-west" in text
+    # Sent as a mentioned notebook's text by a front end that did not hide it.
+    sent = (
+        f"--- cell 0 (code) ---\n{sources[0]}\n--- cell 1 (code) ---\nprint(x)\n[stdout]\n"
+        f"{PASSED}\n--- cell 2 (code) ---\nprint(region)\n[stdout]\nnorth-west"
+    )
+    mentioned = hide_printed_secrets(sent)
+    assert PASSED not in mentioned and "north-west" in mentioned
     result = {"cells": [{"index": i, **c} for i, c in enumerate(cells)]}
     read = json.dumps(ContextPolicy().tool_result(result))
     assert PASSED not in read and "north-west" in read

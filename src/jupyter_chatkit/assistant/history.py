@@ -540,6 +540,7 @@ def hide_printed_secrets(text: str) -> str:
     hide = False
     in_cell = False
     secret: bool | None = None  # the cell's last line names a secret (read at its first output)
+    passed = aliases("\n".join(_source_lines(text))[:200_000])
 
     def flush() -> None:
         nonlocal block
@@ -555,7 +556,8 @@ def hide_printed_secrets(text: str) -> str:
             source, in_cell, secret = [], True, None
         elif in_cell and _OUTPUT_HEADER.fullmatch(line):
             if secret is None:
-                secret = names_secret("\n".join(source))
+                cell = "\n".join(source)
+                secret = names_secret(cell) or names_one_of(cell, passed)
             flush()
             out.append(line)
             hide = secret and line != "[error]"
@@ -567,3 +569,18 @@ def hide_printed_secrets(text: str) -> str:
             out.append(line)
     flush()
     return "\n".join(out)
+
+
+def _source_lines(text: str) -> list[str]:
+    """The cells' source lines of a notebook read as :func:`notebook_text` writes it
+    (what follows a cell header up to its first output header)."""
+    lines: list[str] = []
+    in_source = False
+    for line in text.split("\n"):
+        if _CELL_HEADER.fullmatch(line):
+            in_source = True
+        elif _OUTPUT_HEADER.fullmatch(line):
+            in_source = False
+        elif in_source:
+            lines.append(line)
+    return lines
