@@ -458,43 +458,41 @@ def expression_pieces(expression: str) -> list[str]:
     return names if at == len(expression.rstrip()) and joins else []
 
 
-def names_secret(source: str) -> bool:
-    """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
-    ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
+def _shown_line(source: str) -> str | None:
+    """A cell's last line of code (comments and blank lines skipped), or None when there
+    is none or it is an assignment (``x = ...`` shows nothing)."""
     for line in reversed(source[-2000:].splitlines()):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if ASSIGNMENT_LINE.match(stripped):
-            return False  # ``x = ...`` shows nothing
-        # ``getpass.getpass()`` alone returns (and shows) what the person typed.
-        return (
-            "getpass(" in stripped
-            or any(
-                is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES
-                for w in WORD.findall(stripped[:500])
-            )
-            # ``print(os.getenv("OPENAI_KEY"))``: a name read from the environment whose last
-            # part is key-ish (not ``SSH_KEY_PATH``).
-            or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(stripped[:500]))
+        return None if ASSIGNMENT_LINE.match(stripped) else stripped[:500]
+    return None
+
+
+def names_secret(source: str) -> bool:
+    """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
+    ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
+    shown = _shown_line(source)
+    if shown is None:
+        return False
+    # ``getpass.getpass()`` alone returns (and shows) what the person typed.
+    return (
+        "getpass(" in shown
+        or any(
+            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES for w in WORD.findall(shown)
         )
-    return False
+        # ``print(os.getenv("OPENAI_KEY"))``: a name read from the environment whose last
+        # part is key-ish (not ``SSH_KEY_PATH``).
+        or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(shown))
+    )
 
 
 def names_one_of(source: str, names: frozenset[str]) -> bool:
     """True when a cell's last line names one of ``names`` (variables the notebook passes
     where a credential goes, :func:`aliases`): ``print(x)`` or ``x`` after
     ``connect(host, user, x)`` shows that credential, whatever ``x`` is called."""
-    if not names:
-        return False
-    for line in reversed(source[-2000:].splitlines()):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if ASSIGNMENT_LINE.match(stripped):
-            return False  # ``x = ...`` shows nothing
-        return any(w in names for w in WORD.findall(stripped[:500]))
-    return False
+    shown = _shown_line(source) if names else None
+    return shown is not None and any(w in names for w in WORD.findall(shown))
 
 
 def hide_shown_secret(text: str) -> str:
