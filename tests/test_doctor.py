@@ -332,7 +332,8 @@ def test_a_reply_that_is_no_model_answer_fails_the_check(
     with contextlib.ExitStack() as stack:
         if reply == "web page":
             server = HTTPServer(("127.0.0.1", 0), _WebPage)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            # A short poll: shutdown() waits for one.
+            threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
             stack.callback(server.server_close)
             stack.callback(server.shutdown)
             base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
