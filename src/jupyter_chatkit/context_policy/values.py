@@ -465,7 +465,7 @@ def _shown_line(source: str) -> str | None:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        return None if ASSIGNMENT_LINE.match(stripped) else stripped[:500]
+        return None if ASSIGNMENT_LINE.match(stripped) else stripped
     return None
 
 
@@ -475,15 +475,16 @@ def names_secret(source: str) -> bool:
     shown = _shown_line(source)
     if shown is None:
         return False
+    head = shown[:500]
     # ``getpass.getpass()`` alone returns (and shows) what the person typed.
     return (
         "getpass(" in shown
         or any(
-            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES for w in WORD.findall(shown)
+            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES for w in WORD.findall(head)
         )
         # ``print(os.getenv("OPENAI_KEY"))``: a name read from the environment whose last
         # part is key-ish (not ``SSH_KEY_PATH``).
-        or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(shown))
+        or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(head))
     )
 
 
@@ -492,7 +493,7 @@ def names_one_of(source: str, names: frozenset[str]) -> bool:
     where a credential goes, :func:`aliases`): ``print(x)`` or ``x`` after
     ``connect(host, user, x)`` shows that credential, whatever ``x`` is called."""
     shown = _shown_line(source) if names else None
-    return shown is not None and any(w in names for w in WORD.findall(shown))
+    return shown is not None and any(w in names for w in WORD.findall(shown[:500]))
 
 
 def hide_shown_secret(text: str) -> str:
