@@ -606,6 +606,35 @@ def test_a_secret_class_attribute_is_hidden_where_it_shows_alone() -> None:
     assert not [c for c in CALLS if "metaclass" in c], CALLS
 
 
+class _RecordingKey(str):
+    """A class dict's key of the user's type (``type(name, bases, {key: ...})``)."""
+
+    def __hash__(self) -> int:
+        CALLS.append(f"key __hash__ {str.__str__(self)}")
+        return str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        CALLS.append(f"key __eq__ {str.__str__(self)}")
+        return str.__eq__(self, other)
+
+
+def test_a_class_dicts_keys_are_read_without_their_code() -> None:
+    """A class built with a str subclass as a key of its dict (the notebook's own, and a
+    slotted one): its secret-named attributes and slots are read without hashing or
+    comparing that key (its ``__hash__``, ``__eq__`` are user code)."""
+    secret, key = "Ck-4Rt8Np1Bs6Cz3", "Sk-4Rt8Np1Bs6Cz3"
+    config = type("Config", (), {"DB_PASSWORD": secret, _RecordingKey("HOST"): "db.example"})
+    type.__setattr__(config, "__module__", "__main__")
+    slotted = type("Slotted", (), {"__slots__": ("api_key",), _RecordingKey("NOTE"): "x"})
+    holder = slotted()
+    slotted.__dict__["api_key"].__set__(holder, key)
+    CALLS.clear()
+    ns: dict[str, Any] = {"Config": config, "holder": holder, "shown": [secret, key, "ok"]}
+    text = everything(ns)
+    assert secret not in text and key not in text and "ok" in text
+    assert not [c for c in CALLS if c.startswith("key ")], CALLS
+
+
 def test_a_held_secret_shown_reversed_is_hidden() -> None:
     """``print(token[::-1])``, ``rev = api_key[::-1]``: the kernel knows the value, so
     its reversal (alone, escaped or base64-encoded) is hidden as the value is."""

@@ -493,7 +493,9 @@ def _class_attributes(walk: _Walk, cls: type) -> None:
     module = _TYPE_MODULE.__get__(cls)
     if type(module) is not str or module != "__main__":  # (a str subclass's __ne__ is code)
         return
-    for key, value in itertools.islice(dict(_TYPE_DICT.__get__(cls)).items(), ITEMS):
+    # The dict's own pairs: copying it into a dict would hash each key again, and a key
+    # may be a str subclass with a ``__hash__`` of the user's (``type(name, bases, ns)``).
+    for key, value in list(_TYPE_DICT.__get__(cls).items())[:ITEMS]:
         if type(key) is str and not key.startswith("_") and not is_a(value, _SKIPPED):
             try:
                 walk.visit(key, value, 1)

@@ -106,7 +106,8 @@ def slot_values(value: Any, limit: int = 64) -> dict[str, Any]:
     ``limit``; a slot never set is left out."""
     found: dict[str, Any] = {}
     for klass in _TYPE_MRO.__get__(type(value)):
-        for name, slot in dict(_TYPE_DICT.__get__(klass)).items():
+        # Its pairs, not a dict copy: that hashes each key again (a str subclass's code).
+        for name, slot in list(_TYPE_DICT.__get__(klass).items()):
             if type(slot) is not types.MemberDescriptorType or type(name) is not str:
                 continue
             if name in found:
