@@ -510,7 +510,9 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
             "password = k",
             "print(region, x)",
             "conn = connect('db', 'ada', rows)\nrows = ['north', 'south-east']",
+            "mysql.connector.connect(host, user, pw, database)",
         ],
+        "database": "sales-warehouse",
         "rows": ["north", "south-east"],
         "x": pw,
         "b": basic,
@@ -526,6 +528,8 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
     assert "'north-west'" in text and "'ada'" in text
     # Bound to data since it was passed: only a text is taken for the credential.
     assert "south-east" in text
+    # A name passed where the rules read a credential, but a name: it stays.
+    assert "sales-warehouse" in text
 
 
 def test_a_secret_in_a_simple_namespace_is_hidden_where_it_shows_alone() -> None:

@@ -56,6 +56,8 @@ MAX_SECRETS = 500
 # ``admin``, ``enabled`` under ``session =`` would hide every use of the word).
 _PLAIN_WORD = lazy_compile(r"^[A-Za-z _-]{0,9}$")
 _MIN_CHARS = 5
+# What a password has and a name (of a user, a database, a host) mostly has not.
+_CREDENTIAL_CHAR = lazy_compile(r"[^A-Za-z_.\- ]")
 # A lower-case identifier beside a secret's name is one more name (``{"user", "password"}``).
 _NAME_LIKE = lazy_compile(r"^[a-z_]+$")
 # A set pairing a secret's name with its value is small (``{"password", "hunter2"}``); a
@@ -471,8 +473,15 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     passed = _credential_names(items)
     for name, value in items if passed else ():
         # A text only: a name passed as a credential once and bound to a frame since
-        # would hide every word of the frame.
-        if type(name) is str and name in passed and type(value) is str:
+        # would hide every word of the frame. And one with a digit or a symbol: a call's
+        # positions are read by rule (``connect(host, user, pw, db)``), and a database's,
+        # a user's or a host's name (``sales-warehouse``) hidden everywhere blanks data.
+        if (
+            type(name) is str
+            and name in passed
+            and type(value) is str
+            and _CREDENTIAL_CHAR.search(value) is not None
+        ):
             walk.add(value, 0)
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
