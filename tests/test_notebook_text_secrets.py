@@ -69,18 +69,24 @@ def test_a_credential_passed_under_any_name_then_shown_is_hidden() -> None:
     ]
     cells = [code(s, *o) for s, o in zip(sources, outputs, strict=True)]
     cells.append(code("print(region)", stdout("north-west\n")))
+    # Passed where the rules read a credential, but a name (no digit, no symbol): it stays.
+    cells.append(code("mysql.connector.connect(host, user, pw, database)\nprint(database)"))
+    cells[-1]["outputs"] = [stdout("sales-warehouse\n")]
     text = ContextPolicy().text(notebook_text(saved(*cells)) or "")[0]
-    assert PASSED not in text and "north-west" in text
+    assert PASSED not in text and "north-west" in text and "sales-warehouse" in text
     # Sent as a mentioned notebook's text by a front end that did not hide it.
     sent = (
         f"--- cell 0 (code) ---\n{sources[0]}\n--- cell 1 (code) ---\nprint(x)\n[stdout]\n"
-        f"{PASSED}\n--- cell 2 (code) ---\nprint(region)\n[stdout]\nnorth-west"
+        f"{PASSED}\n--- cell 2 (code) ---\nprint(region)\n[stdout]\nnorth-west\n"
+        "--- cell 3 (code) ---\nconnect(host, user, pw, database)\nprint(database)\n"
+        "[stdout]\nsales-warehouse"
     )
     mentioned = hide_printed_secrets(sent)
     assert PASSED not in mentioned and "north-west" in mentioned
+    assert "sales-warehouse" in mentioned
     result = {"cells": [{"index": i, **c} for i, c in enumerate(cells)]}
     read = json.dumps(ContextPolicy().tool_result(result))
-    assert PASSED not in read and "north-west" in read
+    assert PASSED not in read and "north-west" in read and "sales-warehouse" in read
 
 
 def test_other_outputs_stay() -> None:

@@ -30,7 +30,13 @@ from ..context_policy import error_rules
 from ..context_policy.errors import with_cell_lines
 from ..context_policy.html_text import html_text
 from ..context_policy.streams import merged_streams, multiline_text
-from ..context_policy.values import aliases, hide_shown_secret, names_one_of, names_secret
+from ..context_policy.values import (
+    aliases,
+    hide_shown_credential,
+    hide_shown_secret,
+    names_one_of,
+    names_secret,
+)
 from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item
@@ -491,8 +497,13 @@ def notebook_text(raw: str) -> str | None:
         parts.append(source)
         # ``print(db_password)``: a one-line output is the secret the cell's last line
         # names, as the live cells' readers hide it; saved, it was sent whole.
-        hides = names_secret(source) or names_one_of(source, passed)
-        shown = hide_shown_secret if hides else str
+        shown: Callable[[str], str] = (
+            hide_shown_secret
+            if names_secret(source)
+            else hide_shown_credential
+            if names_one_of(source, passed)
+            else str
+        )
         # A key printed in two flushes is read whole (nbclient saves each apart).
         for output in merged_streams(cell.get("outputs") or []):
             if not isinstance(output, dict):
@@ -537,30 +548,36 @@ def hide_printed_secrets(text: str) -> str:
     out: list[str] = []
     source: list[str] = []
     block: list[str] | None = None
-    hide = False
+    hide: Callable[[str], str] | None = None
     in_cell = False
-    secret: bool | None = None  # the cell's last line names a secret (read at its first output)
+    # How the cell's one-line outputs are hidden, if they are (read at its first output):
+    # its last line names a secret, or a variable passed where a credential goes.
+    secret: Callable[[str], str] | None = None
+    read = False
     passed = aliases("\n".join(_source_lines(text))[:200_000])
 
     def flush() -> None:
         nonlocal block
         if block is not None:
             body = "\n".join(block)
-            out.append(hide_shown_secret(body) if hide else body)
+            out.append(hide(body) if hide is not None else body)
             block = None
 
     for line in text.split("\n"):
         if _CELL_HEADER.fullmatch(line):
             flush()
             out.append(line)
-            source, in_cell, secret = [], True, None
+            source, in_cell, secret, read = [], True, None, False
         elif in_cell and _OUTPUT_HEADER.fullmatch(line):
-            if secret is None:
-                cell = "\n".join(source)
-                secret = names_secret(cell) or names_one_of(cell, passed)
+            if not read:
+                cell, read = "\n".join(source), True
+                if names_secret(cell):
+                    secret = hide_shown_secret
+                elif names_one_of(cell, passed):
+                    secret = hide_shown_credential
             flush()
             out.append(line)
-            hide = secret and line != "[error]"
+            hide = secret if line != "[error]" else None
             block = []
         elif block is not None:
             block.append(line)

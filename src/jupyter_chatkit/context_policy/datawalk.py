@@ -18,6 +18,7 @@ from .values import (
     aliases,
     describe_hidden,
     hide_cell_outputs,
+    hide_shown_credential,
     hide_shown_secret,
     holds_short_password,
     is_keyish_name,
@@ -376,5 +377,5 @@ class DataRedaction:
                 if isinstance(outputs, list) and names_one_of(item["source"], found):
                     out_items[k] = {
                         **item,
-                        "outputs": hide_cell_outputs(outputs, hide_shown_secret),
+                        "outputs": hide_cell_outputs(outputs, hide_shown_credential),
                     }

@@ -507,6 +507,19 @@ def hide_shown_secret(text: str) -> str:
     return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
 
 
+# What a password has and a name (of a user, a database, a host) mostly has not.
+_CREDENTIAL_CHAR = lazy_compile(r"[^A-Za-z_.\- ]")
+
+
+def hide_shown_credential(text: str) -> str:
+    """:func:`hide_shown_secret` for a cell whose last line names a variable passed where
+    a credential goes (:func:`names_one_of`): call positions are read by rule, so only a
+    value with a digit or a symbol is taken for one (``sales-warehouse``, a database's
+    name passed after the password, stays)."""
+    inner = text.strip().strip("'\"")
+    return hide_shown_secret(text) if _CREDENTIAL_CHAR.search(inner) else text
+
+
 def hide_cell_outputs(outputs: list[Any], hide: Callable[[str], str]) -> list[Any]:
     """A cell's ``outputs`` (ours or nbformat's shape) with each one's text but an error's
     (``text``, ``data["text/plain"]``; a string or a list of lines) passed through
