@@ -25,7 +25,9 @@ cursor's or a special token's name (``nextPageToken``, ``idempotency_token``,
 ``pad_token``), masks (``hf****``, ``sk-a...Xy12``, a lone ``*``), base64 digests after
 their algorithm (``SHA256:…``, ``sha384-…``), ids named in prose (``experiment id …``),
 punctuation tokens, camelCase placeholders, a CSP header's sources, a UUID under a name's
-qualifier, a secret's ends under its name (``api_key_last4``) shown unchanged.
+qualifier, a secret's ends under its name (``api_key_last4``) shown unchanged; a whole
+credential under such a name (ids ``p10r-``: a split secret's halves as ``secret_first``
+and ``secret_last``, ``password_last``, an unmasked ``_MASKED``) hidden all the same.
 """
 
 from __future__ import annotations

@@ -60,6 +60,8 @@ const TOKEN_HEADS = new Set<string>(RULES.tokenNotCredentialHeads);
 const FILE_PATH = new RegExp(RULES.filePathValue);
 const WEAK_QUALIFIERS = new Set<string>(RULES.weakQualifiers);
 const NAMING_QUALIFIERS = new Set<string>(RULES.namingQualifiers);
+const ENDS_QUALIFIERS = new Set<string>(RULES.endsQualifiers);
+const MASK_IN_VALUE = new RegExp(RULES.maskInValue);
 const SHORT_PASSWORD_NAMES = new Set<string>(RULES.shortPasswordNames);
 const SHORT_NAME_PASSWORD = new RegExp(RULES.shortNamePasswordValue);
 
@@ -334,6 +336,12 @@ export function isSecretPair(raw: unknown, value: unknown): boolean {
   // `JPY_SESSION_NAME = "<uuid>"`: a generated name.
   const normal = normalizeName(name);
   const cut = normal.lastIndexOf("_");
+  if (cut > 0 && ENDS_QUALIFIERS.has(normal.slice(cut + 1)) && isSecretName(normal.slice(0, cut))) {
+    // `api_key_last4 = "Xy12"`: its ends or mask show; `secret_last = "cR8t…"`, a split
+    // secret's half, does not (code points, as Python's len).
+    const length = codeLength(value);
+    return length > RULES.endsMaxChars && length <= 4096 && CREDENTIAL_VALUE.test(value) && !MASK_IN_VALUE.test(value);
+  }
   return (
     cut > 0 &&
     WEAK_QUALIFIERS.has(normal.slice(cut + 1)) &&

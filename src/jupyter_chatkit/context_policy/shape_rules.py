@@ -221,6 +221,14 @@ WEAK_QUALIFIERS: list[str] = ["field", "header", "hint", "label", "name"]
 # Of those, these name a thing: a UUID under them (``JPY_SESSION_NAME = "<uuid>"``, a
 # ``secret_label`` made by ``uuid4()``) is the thing's generated name, not a credential.
 NAMING_QUALIFIERS: list[str] = ["label", "name"]
+# Of the qualifiers, these name a secret's ends or its mask (``api_key_last4 = "Xy12"``,
+# ``token_prefix = "sk-proj-"``, ``password_masked = "********"``): shown. A whole
+# credential under one is hidden all the same (a split secret's halves as
+# ``secret_first``/``secret_last``, a password kept as ``password_last``): longer than
+# ENDS_MAX_CHARS, shaped like a credential (below), and no mask in it.
+ENDS_QUALIFIERS: list[str] = ["first", "last", "masked", "prefix", "suffix"]
+ENDS_MAX_CHARS = 8
+MASK_IN_VALUE = r"[*\u2022\u2026]|\.\.\."
 # A credential's shape: 8+ characters without spaces, letters and digits or symbols, not
 # only a trailing number (``field2``, ``X-Auth-Token`` stay; ``hunter2hunter2`` does not).
 CREDENTIAL_VALUE = (

@@ -234,7 +234,7 @@ def _plain_str_key(key: str) -> bool:
     if is_secret_name(key) or is_keyish_name(key) or _is_short_password_name(key):
         return False
     head, _, last = normalize_name(key).rpartition("_")
-    return not (last in _WEAK_QUALIFIERS and is_secret_name(head))
+    return not ((last in _WEAK_QUALIFIERS or last in _ENDS_QUALIFIERS) and is_secret_name(head))
 
 
 def names_auth_scheme(name: str, value: str) -> bool:
@@ -321,6 +321,14 @@ def is_secret_pair(name: Any, value: Any) -> bool:
     # ``session_token_header = "abc123def456"``: a qualifier that also holds secrets;
     # ``JPY_SESSION_NAME = "<uuid>"``: a generated name.
     head, _, last = normalize_name(name).rpartition("_")
+    if last in _ENDS_QUALIFIERS and is_secret_name(head):
+        # ``api_key_last4 = "Xy12"``: its ends or mask show; ``secret_last = "cR8t…"``,
+        # a split secret's half, does not.
+        return (
+            rules.ENDS_MAX_CHARS < len(value) <= 4096
+            and CREDENTIAL_VALUE.match(value) is not None
+            and _MASK_IN_VALUE.search(value) is None
+        )
     return (
         last in _WEAK_QUALIFIERS
         and is_secret_name(head)
@@ -331,6 +339,8 @@ def is_secret_pair(name: Any, value: Any) -> bool:
 
 
 _NAMING_QUALIFIERS = frozenset(rules.NAMING_QUALIFIERS)
+_ENDS_QUALIFIERS = frozenset(rules.ENDS_QUALIFIERS)
+_MASK_IN_VALUE = lazy_compile(rules.MASK_IN_VALUE)
 
 
 def _credential(value: str) -> bool:
