@@ -462,6 +462,9 @@ export class AgentSteps {
             : h("span", { class: "jck-step-status" }, "Working…")
           : null,
     );
+    // A step's title names a tool and its server (a configuration's words) and its note
+    // what it waits for: invisible controls shown, as in every name.
+    revealIn(head);
     const body = h("div", { class: "jck-step-body" });
     el.replaceChildren(head, body);
     if (item.status === "completed") {

@@ -171,6 +171,12 @@ function userEntry(item: UserMessageItem, host: ItemHost): Entry {
     }
     // A tag or file names a notebook, cell or file: bidi controls and zero-width characters shown.
     for (const tag of bubble.querySelectorAll(".jck-tag")) revealIn(tag);
+    // The person's words (or a notebook's, pasted or sent by "Fix this error") show their
+    // reordering controls as an answer's do: "invoice_<U+202E>gnp.exe" must not read
+    // "invoice_exe.png" here either (bidi.ts revealBidi; joiners kept).
+    revealBidi(bubble);
+    const quote = el.querySelector(".jck-quote");
+    if (quote) revealBidi(quote);
     if (!host.edit) {
       el.appendChild(bubble);
       return;

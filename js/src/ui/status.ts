@@ -101,6 +101,9 @@ export class StatusView {
     if (shown.pending !== (session.pendingText ?? "")) {
       shown.pending = session.pendingText ?? "";
       this.pending.replaceChildren(h("div", { class: "jck-bubble" }, shown.pending));
+      // The person's words as sent: their reordering controls shown (bidi.ts), as in the
+      // bubble that replaces this one.
+      revealBidi(this.pending);
     }
 
     const showProgress = session.busy && (s.progress || !this.hasAssistantOutputAfterUser());
@@ -112,6 +115,8 @@ export class StatusView {
         h("span", { class: "jck-spinner", "aria-hidden": "true" }),
         h("span", null, progressText),
       );
+      // A step's label may name a notebook, file or variable.
+      revealBidi(this.progress);
     }
 
     if (shown.notices !== s.notices) {
@@ -129,6 +134,8 @@ export class StatusView {
           md.appendChild(renderMarkdown(n.message, { imageDomains: [] }));
           text.appendChild(md);
           box.appendChild(text);
+          // Its title may quote a notebook's or file's name (its message is revealed as markdown).
+          revealBidi(text);
           return box;
         }),
       );
@@ -159,6 +166,12 @@ export class StatusView {
   }
 
   private renderError(unanswered: boolean, retry: boolean): void {
+    this.fillError(unanswered, retry);
+    // An error may quote the person's words, a notebook's or a file's name.
+    revealBidi(this.errorBox);
+  }
+
+  private fillError(unanswered: boolean, retry: boolean): void {
     const { session } = this;
     const s = session.state;
     if (unanswered) {

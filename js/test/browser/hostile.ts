@@ -73,6 +73,13 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
       requests.filter((u) => !u.startsWith(base)),
       [],
     );
+    // The person's own message (and what it quotes) shows its reordering controls as the
+    // answer does: "invoice_<U+202E>gnp.exe" drew as "invoice_exe.png" in the bubble.
+    const user = page.locator(".jck-user").first();
+    if (theme === "light") await user.screenshot({ path: join(outDir, "bidi-user.png") });
+    const userMarks = await user.locator(".jck-bidi").evaluateAll((els) => els.map((e) => e.getAttribute("data-cp")));
+    assert.deepEqual(userMarks, ["U+2067", "U+202E"]);
+    assert.match((await user.textContent()) ?? "", /invoice_\u202egnp\.exe/);
     await page.screenshot({ path: join(outDir, `hostile-${theme}.png`), fullPage: true });
     await done(page);
   }
