@@ -362,7 +362,8 @@ def test_explain_cell_from_context_menu(
 
 FIX_CODE = "y = x / 1"
 BLOCK_CODE = "print(y)"
-CELLS = "window.jupyterapp.shell.currentWidget.content.widgets.length"
+NOTEBOOK = "window.jupyterapp.shell.currentWidget"
+CELLS = f"{NOTEBOOK}.content.widgets.length"
 
 
 def test_insert_after_a_reload_goes_below_the_cell_asked_about(
@@ -410,3 +411,42 @@ def test_insert_after_a_reload_goes_below_the_cell_asked_about(
         "() => window.jupyterapp.shell.currentWidget.content.widgets[4].model.executionCount"
     )
     screenshot(page, "inserted-and-ran")
+
+
+def test_insert_for_a_question_naming_no_cell_goes_by_the_cell_the_person_picked(
+    lab_page: LabPage, page: Any, scripted_llm: FakeLLM
+) -> None:
+    """A question that named no cell: Insert goes below the active cell once the person
+    picked it (a key that moved it), before that below the cell the chips named, not
+    below the first cell a notebook just opened has active; a shortcut (Ctrl+S) picks
+    nothing."""
+    open_notebook(lab_page, "picks.ipynb", ["a = 1", "b = 2", "c = 3", "# end"], run=False)
+    # Set by the page, not by the person (as JupyterLab does when it opens a notebook).
+    lab_page.set_active_cell(2)
+    open_panel_from_palette(page)
+    scripted_llm.script(
+        Reply(tool_calls=[ToolCall("propose_code", {"code": "d = 4", "title": "D"})]),
+        Reply("Here."),
+    )
+    send(page, "write more code")
+    card = page.locator(f"{PANEL} .jck-widget").last
+    wait_idle(page)
+    lab_page.set_active_cell(0)
+    lab_page.notebook_js("nb.content.activate();")
+    page.keyboard.press("Control+s")
+    card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
+    page.wait_for_function(f"() => {CELLS} === 5")
+    assert lab_page.cell_sources() == ["a = 1", "b = 2", "c = 3", "d = 4", "# end"]
+    # Opened again (its tab closed): the person moves the active cell with the keyboard,
+    # and the next insert goes below it.
+    lab_page.notebook_js("await nb.context.save(); nb.dispose();")
+    lab_page.command("docmanager:open", {"path": "picks.ipynb"})
+    lab_page.wait_for_kernel_idle()
+    lab_page.notebook_js("await nb.context.ready; nb.content.activate();")
+    # (The notebook takes the keyboard once Lumino delivers the activation.)
+    page.wait_for_function(f"() => {NOTEBOOK}.content.node.contains(document.activeElement)")
+    page.keyboard.press("j")
+    page.wait_for_function(f"() => {NOTEBOOK}.content.activeCellIndex === 1")
+    card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
+    page.wait_for_function(f"() => {CELLS} === 6")
+    assert lab_page.cell_sources()[:3] == ["a = 1", "b = 2", "d = 4"]

@@ -93,18 +93,31 @@ export function pickedActive(panel: NotebookPanel): boolean {
 const watched = new WeakSet<NotebookPanel>();
 
 /**
- * Watch `panel` (once) for the person picking its active cell: a click or a key in it
- * (trusted events only; JupyterLab focusing a notebook it restores is neither). The
- * listeners go with the panel's node.
+ * Watch `panel` (once) for the person picking its active cell: a click in it, typing in a
+ * cell, or a key of the notebook's own (J, K, the arrows, Shift+Enter: no Ctrl, Alt or
+ * Meta). Not an application shortcut (Ctrl+S in a notebook just reloaded), nor JupyterLab
+ * focusing the notebook it restores: trusted events only. The listeners go with the
+ * panel's node.
  */
 export function watchPicks(panel: NotebookPanel): void {
   if (watched.has(panel)) return;
   watched.add(panel);
-  const onEvent = (e: Event): void => {
-    if (e.isTrusted) markPicked(panel);
-  };
-  panel.node.addEventListener("pointerdown", onEvent, true);
-  panel.node.addEventListener("keydown", onEvent, true);
+  panel.node.addEventListener(
+    "pointerdown",
+    (e) => {
+      if (e.isTrusted) markPicked(panel);
+    },
+    true,
+  );
+  panel.node.addEventListener(
+    "keydown",
+    (e) => {
+      if (!e.isTrusted) return;
+      const typing = e.target instanceof HTMLElement && e.target.isContentEditable;
+      if (typing || !(e.ctrlKey || e.metaKey || e.altKey)) markPicked(panel);
+    },
+    true,
+  );
 }
 
 /**
