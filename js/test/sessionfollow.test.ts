@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { ChatSession } from "../src/client/session";
 import { beginTurn, messageText, STOPPED_ERROR, stateFromThread } from "../src/client/reducer";
 import type { ErrorEvent, Thread, ThreadItem } from "../src/client/types";
+import { type HandedStore, owe, owedHere, released } from "../src/client/handedcalls";
 import { fixtures, scriptedTransport } from "./helpers";
 import { EARLIER_FAILURES_KEY, TURN, TURN_FAILURE_KEY } from "../src/protocol";
 
@@ -64,8 +65,13 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
     "threads.add_client_tool_output": [{ sse: fixtures.toolOutput, chunk: 7 }],
   });
   const calls: unknown[] = [];
+  // The tab's record names the thread: the turn that asked was this tab's, before the reload.
+  const tab = tabRecord();
+  owe(tab, fixtures.thread.id);
+  released(fixtures.thread.id); // (the reload: no chat of the page runs it now)
   const session = new ChatSession({
     transport,
+    handedCalls: tab,
     clientTools: {
       [pendingCall.name]: async (args: unknown) => {
         calls.push(args);
@@ -75,6 +81,9 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
   });
   await session.openThread(fixtures.thread.id);
   assert.deepEqual(calls, [pendingCall.arguments]);
+  // Its answer came: the tab owes the thread nothing.
+  assert.equal(owedHere(tab, fixtures.thread.id), false);
+  assert.equal(tab.getItem("jupyter-chatkit:threads-owed"), "[]");
   assert.deepEqual(
     transport.sent.map((r) => r.type),
     ["threads.get_by_id", "threads.add_client_tool_output"],
@@ -90,6 +99,7 @@ test("a thread ending in a client tool call nobody answered runs it when opened,
   const ran: unknown[] = [];
   const other = new ChatSession({
     transport: quiet,
+    handedCalls: tab,
     clientTools: { [pendingCall.name]: async (a: unknown) => ran.push(a) },
   });
   await other.openThread(fixtures.thread.id, false);
@@ -118,8 +128,13 @@ test("a turn that ends asking for a client tool before the watch reaches it stil
     "threads.add_client_tool_output": [{ sse: fixtures.toolOutput, chunk: 7 }],
   });
   const calls: unknown[] = [];
+  // The turn was this tab's, begun before the reload.
+  const tab = tabRecord();
+  owe(tab, fixtures.thread.id);
+  released(fixtures.thread.id);
   const session = new ChatSession({
     transport,
+    handedCalls: tab,
     clientTools: { [pendingCall.name]: async (args: unknown) => calls.push(args) },
   });
   await session.openThread(fixtures.thread.id);
@@ -130,6 +145,72 @@ test("a turn that ends asking for a client tool before the watch reaches it stil
   );
   assert.equal(session.busy, false);
   assert.equal(session.state.items.at(-1)?.type, "assistant_message");
+});
+
+/** A tab's sessionStorage, as the handed calls use it. */
+function tabRecord(): HandedStore {
+  const kept = new Map<string, string>();
+  return { getItem: (k) => kept.get(k) ?? null, setItem: (k, v) => void kept.set(k, v) };
+}
+
+test("a pending call handed to another client (the kernel's %chat turn, another window) is left to it", async () => {
+  // Run All: a %chat widget shows the thread while the kernel's own %chat turn runs the
+  // client tool its model asked for. No turn is answering then (the server's turn ended
+  // with the call), as after a reload; before, the widget ran the call too: two results,
+  // the loser an error (the kernel's cell said it could not answer).
+  const saved = fixtures.threadAfterTool.items.data;
+  const callAt = saved.findIndex((i: { type: string }) => i.type === "client_tool_call");
+  const pendingCall = { ...saved[callAt], id: "tc_kernel", status: "pending", output: null } as unknown as {
+    id: string;
+    name: string;
+  };
+  const waiting = { ...fixtures.thread, metadata: {}, items: { data: [...saved.slice(0, callAt), pendingCall], has_more: false } };
+  for (const tab of [tabRecord(), null]) {
+    const transport = scriptedTransport({ "threads.get_by_id": [{ json: waiting }] });
+    const ran: unknown[] = [];
+    const widget = new ChatSession({ transport, handedCalls: tab, clientTools: { [pendingCall.name]: async (a: unknown) => ran.push(a) } });
+    await widget.openThread(fixtures.thread.id);
+    assert.deepEqual(ran, []);
+    assert.deepEqual(transport.sent.map((r) => r.type), ["threads.get_by_id"]);
+    assert.equal(widget.busy, false);
+  }
+});
+
+test("a turn of this tab keeps its thread owed until it ends here, and not to be resumed while a chat of the page runs it", async () => {
+  const tab = tabRecord();
+  let release!: () => void;
+  const running = new Promise<void>((go) => {
+    release = go;
+  });
+  let begun!: (threadId: string) => void;
+  const started = new Promise<string>((go) => {
+    begun = go;
+  });
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+  });
+  const sidebar = new ChatSession({
+    transport,
+    handedCalls: tab,
+    clientTools: {
+      list_kernel_variables: async (_a, ctx) => {
+        begun(ctx.item.thread_id);
+        await running;
+        return { variables: [] };
+      },
+    },
+  });
+  const turn = sidebar.send("hi");
+  const threadId = await started;
+  // Kept in the tab's record (a reload now resumes its call), but run by a chat of the page.
+  assert.deepEqual(JSON.parse(tab.getItem("jupyter-chatkit:threads-owed") ?? "[]"), [threadId]);
+  const whileRunning = owedHere(tab, threadId);
+  release();
+  await turn;
+  assert.equal(whileRunning, false);
+  assert.equal(owedHere(tab, threadId), false);
+  assert.deepEqual(JSON.parse(tab.getItem("jupyter-chatkit:threads-owed") ?? "[]"), []);
 });
 
 test("a chat following another chat's turn (resume off) never runs the client tool call it waits for", async () => {

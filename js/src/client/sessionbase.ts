@@ -5,6 +5,7 @@
  * (session.ts: sending, retrying, catching up).
  */
 
+import { type HandedStore, tabStore } from "./handedcalls";
 import { emptyState, type ThreadState } from "./reducer";
 import { readText, type Transport, TransportError } from "./transport";
 import type { ClientToolCallItem, NonStreamingReq } from "./types";
@@ -45,6 +46,11 @@ export interface ChatSessionOptions {
   maxToolRounds?: number;
   /** Items per `items.list` page when loading history. */
   pageSize?: number;
+  /**
+   * Where the tab keeps the client tool calls it was handed (handedcalls.ts): its
+   * sessionStorage by default; null keeps none (a pending call is then never resumed).
+   */
+  handedCalls?: HandedStore | null;
 }
 
 /** The state and plumbing every layer of a session shares. */
@@ -82,6 +88,8 @@ export class SessionBase {
   /** True when the creator passed `maxToolRounds`: Agent mode then leaves it as given. */
   readonly toolRoundsGiven: boolean;
   protected pageSize: number;
+  /** The tab's record of the client tool calls it was handed (handedcalls.ts). */
+  protected handedCalls: HandedStore | null;
   private listeners = new Set<(e: SessionEvent) => void>();
   /** Aborts the request being read (a turn's, or a followed one's); null when none is. */
   protected controller: AbortController | null = null;
@@ -94,6 +102,7 @@ export class SessionBase {
     this.maxToolRounds = options.maxToolRounds ?? 24;
     this.toolRoundsGiven = options.maxToolRounds !== undefined;
     this.pageSize = options.pageSize ?? 50;
+    this.handedCalls = options.handedCalls === undefined ? tabStore() : options.handedCalls;
   }
 
   /** The current thread's id, null before the first message of a new thread. */

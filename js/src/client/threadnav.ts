@@ -15,6 +15,7 @@ import {
   stateFromThread,
   type TurnFailure,
 } from "./reducer";
+import { isStep, owedHere } from "./handedcalls";
 import { messageBatches } from "./stream";
 import { isAbortError } from "./transport";
 import type { TurnSignal } from "./turnsignal";
@@ -180,10 +181,20 @@ export class ThreadSession extends TurnSession {
       return;
     }
     if (!resume) return;
-    // Its answer waits for a client tool's result that the page which was to run it never
-    // sent (it was reloaded or closed in between): run it here.
+    // Its answer waits for a client tool's result that this tab's turn was to send and
+    // never did (the tab was reloaded, or left the thread, in between): run it here. A
+    // call another client's turn asked for (the kernel's own %chat turn, another window)
+    // is that client's, running it now though no turn is answering: left to it
+    // (handedcalls.ts). An Agent step is asked again as before (a person approves it, and
+    // its run is claimed: TURN.STEP_STARTED).
     const last = this.state.items.at(-1);
-    if (last?.type === "client_tool_call" && last.status === "pending") await this.resumePendingCall(last);
+    if (
+      last?.type === "client_tool_call" &&
+      last.status === "pending" &&
+      (isStep(last.name) || owedHere(this.handedCalls, threadId))
+    ) {
+      await this.resumePendingCall(last);
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import {
   messageText,
   settleStopped,
 } from "./reducer";
+import { owe, released, settled } from "./handedcalls";
 import { SessionBase } from "./sessionbase";
 import { messageBatches, parseEvents } from "./stream";
 import { isAbortError, readText } from "./transport";
@@ -112,6 +113,8 @@ export class TurnSession extends SessionBase {
     let failed = false;
     let reachedThread = false;
     let announced: string | null = null;
+    // The thread whose client tool calls this turn asks of this tab (handedcalls.ts).
+    let ownThread: string | null = null;
     try {
       while ((req || resume) && !controller.signal.aborted) {
         let call: ClientToolCallItem | null = resume;
@@ -126,6 +129,11 @@ export class TurnSession extends SessionBase {
             // The server runs it now: other chats of the page showing the thread follow it.
             if (!announced && gen === this.generation && this.threadId) {
               announced = this.threadId;
+              // A reload from here on leaves its calls to this tab (handedcalls.ts).
+              if (ownThread !== announced) {
+                ownThread = announced;
+                owe(this.handedCalls, announced);
+              }
               announceTurn({ threadId: announced, phase: "started", source: this });
             }
           }
@@ -141,6 +149,13 @@ export class TurnSession extends SessionBase {
           };
           this.changed();
           break;
+        }
+        // This tab runs it: a reload before its result goes out resumes it here (and only
+        // here: handedcalls.ts).
+        const owed = call.thread_id || this.threadId;
+        if (owed && owed !== ownThread) {
+          ownThread = owed;
+          owe(this.handedCalls, owed);
         }
         const result = await this.runTool(call, controller.signal, call === resumed);
         if (gen === this.generation && controller.signal.aborted && isStopped(result)) {
@@ -190,6 +205,12 @@ export class TurnSession extends SessionBase {
         });
       }
     } finally {
+      // Ended here (answered, stopped, refused): nothing owed. Left for another thread, or
+      // cut off by a failed request: its call, asked or to come, stays this tab's.
+      if (ownThread) {
+        if (failed || gen !== this.generation) released(ownThread);
+        else settled(this.handedCalls, ownThread);
+      }
       if (announced) {
         const failure = gen === this.generation ? failureOf(this.state) : null;
         announceTurn({ threadId: announced, phase: "ended", source: this, ...(failure ? { failure } : {}) });

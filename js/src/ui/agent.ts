@@ -21,10 +21,11 @@ import {
   undoReportText,
   undoWithheld,
 } from "../client/approvals";
+import { isStep } from "../client/handedcalls";
 import type { ChatSession, ClientToolHandler } from "../client/session";
 import { BEGUN_WHERE } from "../client/stepstarts";
 import type { ClientToolCallItem, ThreadMetadata } from "../client/types";
-import { AGENT_TOOLS, STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
+import { STEP_STATUS, STEP_UNDONE_KEY } from "../protocol";
 import { revealBidi, revealIn } from "./bidi";
 import { button, h, icon } from "./dom";
 import { toolError } from "./items";
@@ -41,12 +42,7 @@ export type {
   UndoStep,
 } from "../client/approvals";
 
-const AGENT_NAMES = new Set<string>(AGENT_TOOLS.map((t) => t.name));
-
-/** True for the calls that need a person's approval (notebook steps, MCP tools). */
-export function isStep(name: string): boolean {
-  return AGENT_NAMES.has(name) || name.startsWith(MCP_PREFIX);
-}
+export { isStep };
 
 /** A number from the model's arguments, or null. */
 function num(value: unknown): number | null {
