@@ -8,14 +8,18 @@ every tool result, without running any of the user's code.
 
 from __future__ import annotations
 
+import array
 import base64
 import collections
 import dataclasses
+import enum
+import functools
 import json
 import logging
 import os
 import types
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,7 @@ from jupyter_chatkit.context_policy.escaped import escaped_forms
 from jupyter_chatkit.context_policy.prepared import PREFIX_CHARS
 from jupyter_chatkit.kernel.conversation import request_without_known_secrets
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
-from jupyter_chatkit.kernel.known_secrets import known_secrets
+from jupyter_chatkit.kernel.known_secrets import hide_known_text, known_secrets
 from jupyter_chatkit.protocol import Comm
 
 from .chatkit_helpers import user_input
@@ -637,6 +641,127 @@ def test_a_class_dicts_keys_are_read_without_their_code() -> None:
     text = everything(ns)
     assert secret not in text and key not in text and "ok" in text
     assert not [c for c in CALLS if c.startswith("key ")], CALLS
+
+
+_ARMED: list[bool] = [True]
+
+
+def _record(name: str, base: type = object) -> Any:
+    """A method that records and raises, once armed (the value is built unarmed)."""
+
+    def hook(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _ARMED[0]:
+            return getattr(base, name)(self, *args, **kwargs)
+        CALLS.append(name)
+        raise AssertionError(name)
+
+    return hook
+
+
+_HOOKS = ("__iter__", "__len__", "__getitem__", "__repr__", "__getattribute__", "__eq__")
+
+
+def _hostile(base: type, *more: str) -> type:
+    """A subclass of ``base`` whose every reading method records itself and raises."""
+    hooks = {h: _record(h, base) for h in (*_HOOKS, *more)}
+    return type(f"Hostile{base.__name__}", (base,), hooks)
+
+
+class _UserMapping(Mapping[str, str]):
+    """A mapping of the user's: a proxy of it is read by type only."""
+
+    def __getitem__(self, key: str) -> str:
+        CALLS.append("mapping __getitem__")
+        return "x"
+
+    def __iter__(self) -> Iterator[str]:
+        CALLS.append("mapping __iter__")
+        return iter(["password"])
+
+    def __len__(self) -> int:
+        CALLS.append("mapping __len__")
+        return 1
+
+
+class _Box:
+    pass
+
+
+def _connect(host: str, password: str = "", *, timeout: int = 5) -> None:
+    return None
+
+
+def test_secrets_in_proxies_deques_enums_partials_closures_and_arrays_are_hidden() -> None:
+    """A secret under a secret name inside a ``MappingProxyType``, a ``deque``, an
+    ``Enum`` class, a ``functools.partial``'s keywords, a notebook function's closure or
+    defaults, a ``Counter``'s keys, a set's tuples, a byte ``array`` or ``memoryview`` or a
+    weak reference's target is a held secret: hidden wherever it shows alone, while the
+    proxy and the partial are described with it hidden. Hostile subclasses whose methods
+    record and raise never run (their C types' own slots are read)."""
+    s = {k: f"Kw{k}-4Rt8Np1Bs6Cz3" for k in "mdecfknaowqzu"}
+    cfg = enum.Enum("Cfg", {"API_KEY": s["e"], "HOST": "db.example"})  # type: ignore[misc]
+    type.__setattr__(cfg, "__module__", "__main__")
+
+    def make() -> Any:
+        token = s["c"]
+
+        def call() -> str:
+            return token
+
+        return call
+
+    call = make()
+    call.__module__ = "__main__"
+    connect = types.FunctionType(_connect.__code__, {}, "connect", ("db", s["f"]))
+    connect.__module__ = "__main__"
+    hostile_partial = type(
+        "HostilePartial",
+        (functools.partial,),
+        {"keywords": property(_record("partial keywords")), "__repr__": _record("repr")},
+    )
+    hostile_ref = type("HostileRef", (weakref.ref,), {"__call__": _record("ref __call__")})
+    box = _Box()
+    box.api_key = s["w"]  # type: ignore[attr-defined]
+    _ARMED[0] = False
+    ns: dict[str, Any] = {
+        "settings": types.MappingProxyType(
+            _hostile(dict, "items", "values", "get")(api_key=s["m"], host="db.example")
+        ),
+        "other": types.MappingProxyType(_UserMapping()),
+        "queue": _hostile(collections.deque)([{"password": s["d"]}, "db.example"]),
+        "api_keys": _hostile(collections.deque)([s["q"]]),
+        "Cfg": cfg,
+        "login": hostile_partial(_connect, "db.example", password=s["k"]),
+        "call": call,
+        "connect": connect,
+        "used_passwords": _hostile(collections.Counter, "keys")({s["n"]: 2}),
+        "pairs": frozenset({("password", s["z"])}),
+        "raw": {"token": _hostile(array.array, "tobytes")("b", s["a"].encode())},
+        "wide": {"secret": array.array("u", s["u"])},
+        "view": {"api_key": memoryview(s["o"].encode())},
+        "ref": {"token_ref": hostile_ref(box)},
+        "shown": [*s.values(), "db.example"],
+    }
+    _ARMED[0] = True
+    CALLS.clear()
+    found = set(known_secrets(ns))
+    assert set(s.values()) <= found, set(s.values()) - found
+    text = everything(ns)
+    assert CALLS == []
+    assert not [v for v in s.values() if v in text] and "db.example" in text
+    # The proxy reads as its dict and the partial by its arguments, secrets hidden; a
+    # proxy of the user's own mapping by its type only.
+    listing = json.loads(dumps(run_tool("list_kernel_variables", {}, KernelView(ns))))
+    by_name = {v["name"]: v for v in listing["variables"]}
+    preview = by_name["settings"]["preview"]
+    assert "'api_key': «redacted" in preview and "'host': 'db.example'" in preview
+    assert by_name["login"]["keywords"]["password"].startswith("«redacted")
+    assert by_name["login"]["args"] == ["'db.example'"]
+    assert by_name["other"] == {"name": "other", "type": "mappingproxy"}
+    # A question asked from the kernel (``%chat is Kwk… still valid?``) too.
+    asked = hide_known_text(f"is {s['k']} or {s['e']} still valid?", KernelView(ns))
+    assert s["k"] not in asked and s["e"] not in asked and "still valid" in asked
+    assert CALLS == []
 
 
 def test_a_held_secret_shown_reversed_is_hidden() -> None:

@@ -591,18 +591,34 @@ _B64_DIGEST_LABEL = lazy_compile(rules.B64_DIGEST_LABEL, re.IGNORECASE)
 
 
 def describe_hidden(value: Any) -> str:
-    """What a placeholder may say about a value: its type and size, never its content."""
-    if isinstance(value, str):
-        return f"str, {str.__len__(value):,} chars"
-    if isinstance(value, bytes | bytearray):
-        return f"{type(value).__name__}, {len(value):,} bytes"
-    if isinstance(value, dict):
-        return f"dict, {dict.__len__(value):,} items"
-    if isinstance(value, list):
-        return f"list, {list.__len__(value):,} items"
-    if isinstance(value, tuple):
-        return f"tuple, {tuple.__len__(value):,} items"
+    """What a placeholder may say about a value: its type and size, never its content.
+
+    Read without the value's code: its real type (``isinstance`` asks ``__class__``, a
+    ``__getattribute__`` of the user's), the base types' own lengths, and the class's
+    names by ``type``'s descriptors (a metaclass may define them)."""
     cls = type(value)
-    module = getattr(cls, "__module__", "")
-    name = getattr(cls, "__qualname__", "object")
+    if issubclass(cls, str):
+        return f"str, {str.__len__(value):,} chars"
+    for base, unit in _SIZED:
+        if issubclass(cls, base):
+            # A bytes subclass by its own name, as before; containers by the base's.
+            own = _TYPE_NAME.__get__(cls) if unit == "bytes" else base.__name__
+            label = own if type(own) is str else base.__name__
+            return f"{label}, {base.__len__(value):,} {unit}"
+    module = _TYPE_MODULE.__get__(cls)
+    name = _TYPE_QUALNAME.__get__(cls)
+    module = module if type(module) is str else ""
+    name = name if type(name) is str else "object"
     return name if module == "builtins" else f"{module}.{name}"
+
+
+_SIZED: tuple[tuple[Any, str], ...] = (
+    (bytes, "bytes"),
+    (bytearray, "bytes"),
+    (dict, "items"),
+    (list, "items"),
+    (tuple, "items"),
+)
+_TYPE_NAME = type.__dict__["__name__"]
+_TYPE_MODULE = type.__dict__["__module__"]
+_TYPE_QUALNAME = type.__dict__["__qualname__"]

@@ -16,6 +16,9 @@ and its result is kept until a cell runs or the namespace is rebound.
 
 from __future__ import annotations
 
+import array
+import collections
+import enum
 import functools
 import itertools
 import json
@@ -24,6 +27,7 @@ import re
 import sys
 import threading
 import types
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -41,6 +45,7 @@ from .values.typeinfo import (
     instance_dict,
     is_a,
     namedtuple_fields,
+    proxied_dict,
     slot_values,
 )
 
@@ -115,19 +120,45 @@ def _worth(text: str) -> bool:
 
 
 def _text(value: Any) -> str | None:
-    """A str (a subclass copied without its methods) or printable ASCII bytes, else None."""
+    """A str (a subclass copied without its methods) or printable ASCII bytes (an
+    ``array('b')``'s or a byte ``memoryview``'s too), else None."""
     if is_a(value, str):
         return str.__str__(value)
+    if is_a(value, array.array | memoryview):
+        return _array_text(value)
     if is_a(value, bytes | bytearray):
         # The builtin types' own methods: a subclass's ``__getitem__`` is user code.
         kind = bytearray if is_a(value, bytearray) else bytes
         if kind.__len__(value) > _MAX_CHARS:
             return None
-        raw = bytes(kind.__getitem__(value, slice(None)))
-        if raw.isascii():
-            text = raw.decode("ascii")
-            return text if text.isprintable() else None
+        return _ascii(bytes(kind.__getitem__(value, slice(None))))
     return None
+
+
+def _ascii(raw: bytes) -> str | None:
+    if raw.isascii():
+        text = raw.decode("ascii")
+        return text if text.isprintable() else None
+    return None
+
+
+def _array_text(value: Any) -> str | None:
+    """The text of a ``memoryview`` of bytes or an ``array`` of bytes or characters, by
+    the C types' own methods (an array subclass's ``__len__``/``tobytes`` are not run)."""
+    if type(value) is memoryview:  # (no subclass can be made)
+        try:
+            if value.format not in ("B", "b", "c") or value.nbytes > _MAX_CHARS:
+                return None
+            return _ascii(value.tobytes())
+        except ValueError:  # released
+            return None
+    if array.array.__len__(value) > _MAX_CHARS:
+        return None
+    code = _ARRAY_TYPECODE.__get__(value)
+    if code == "u":
+        text = array.array.tounicode(value)
+        return text if text.isprintable() else None
+    return _ascii(array.array.tobytes(value)) if code in ("b", "B") else None
 
 
 class _Walk:
@@ -174,8 +205,14 @@ class _Walk:
         if depth >= DEPTH + 2 or self.budget <= 0:
             return iter(())
         self.budget -= 1
+        value = _unproxied(value)
+        if is_a(value, collections.Counter):
+            # ``Counter(tokens)``: its keys are the values, its values counts.
+            return itertools.islice(dict.keys(value), ITEMS)
         if is_a(value, dict):
             return itertools.islice(dict.values(value), ITEMS)
+        if is_a(value, collections.deque):
+            return itertools.islice(collections.deque.__iter__(value), ITEMS)
         if is_a(value, list):
             return iter(list.__getitem__(value, slice(0, ITEMS)))
         if is_a(value, tuple):
@@ -189,6 +226,7 @@ class _Walk:
         if self.budget <= 0 or depth > DEPTH:
             return
         self.budget -= 1
+        value = _unproxied(value)
         # Read by ``type``'s own descriptor: a metaclass may make ``__module__`` a property.
         module = _TYPE_MODULE.__get__(type(value))
         module = module if type(module) is str else ""
@@ -206,11 +244,20 @@ class _Walk:
             for key, item in itertools.islice(dict.items(value), ITEMS):
                 self.visit(key, item, depth + 1)
             return
-        if is_a(value, list | tuple):
+        if is_a(value, list | tuple | collections.deque):
             self._sequence(value, depth)
             return
         if is_a(value, set | frozenset):
-            self._set(value)
+            self._set(value, depth)
+            return
+        if is_a(value, functools.partial):
+            # ``partial(connect, password=…)``: its arguments by the C type's own slots.
+            self.visit(None, _PARTIAL_ARGS.__get__(value), depth + 1)
+            self.visit(None, _PARTIAL_KEYWORDS.__get__(value), depth + 1)
+            return
+        if is_a(value, weakref.ref):
+            # The C type's call (a subclass's ``__call__``, ``WeakMethod``'s, is not run).
+            self.visit(name, weakref.ref.__call__(value), depth + 1)
             return
         if module.startswith("pandas"):
             self._pandas(value)
@@ -225,8 +272,11 @@ class _Walk:
 
     def _sequence(self, value: Any, depth: int) -> None:
         fields = namedtuple_fields(value)
-        getitem = list.__getitem__ if is_a(value, list) else tuple.__getitem__
-        items = list(getitem(value, slice(0, ITEMS)))
+        if is_a(value, collections.deque):
+            items = list(itertools.islice(collections.deque.__iter__(value), ITEMS))
+        else:
+            getitem = list.__getitem__ if is_a(value, list) else tuple.__getitem__
+            items = list(getitem(value, slice(0, ITEMS)))
         if fields is not None:
             for field, item in zip(fields, items, strict=False):
                 self.visit(field, item, depth + 1)
@@ -245,10 +295,14 @@ class _Walk:
                 name is not None and _ITEM_NAME.fullmatch(name) is not None and names_a_secret(name)
             )
 
-    def _set(self, value: Any) -> None:
+    def _set(self, value: Any, depth: int) -> None:
         # ``{"password", "hunter2"}``: beside a string naming a secret, in no order, the
         # other strings that are no names are its value.
         items = list(itertools.islice(_set_iter(value), ITEMS))
+        for item in items:
+            # ``{("password", "x")}``, a frozenset of frozen configs: read as any item.
+            if type(item) not in _SCALARS and not is_a(item, str | bytes):
+                self.visit(None, item, depth + 1)
         texts = [str.__str__(v) for v in items if is_a(v, str)]
         if len(texts) <= _PAIR_SET_TEXTS and any(names_a_secret(t) for t in texts):
             for t in texts:
@@ -264,6 +318,10 @@ class _Walk:
                 return
         if self._cookie_jar(value, attrs):
             return
+        member = dict.get(attrs, "_name_")
+        if _secret_label(member) and is_a(value, enum.Enum):
+            # ``class Cfg(Enum): API_KEY = "sk-…"``: a member named like a secret holds it.
+            self.add(dict.get(attrs, "_value_"), depth + 1)
         msg, args = dict.get(attrs, "msg"), dict.get(attrs, "args")
         text = str.__str__(msg)[:2000] if is_a(msg, str) else ""
         if args is not None and _FORMAT_UNDER_SECRET.search(text):
@@ -381,13 +439,23 @@ _SCHEME_VALUE = lazy_compile(r"^[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+(\S{8,})$")
 _TYPE_NAME = type.__dict__["__name__"]
 _TYPE_MODULE = type.__dict__["__module__"]
 _TYPE_DICT = type.__dict__["__dict__"]
+_ARRAY_TYPECODE = vars(array.array)["typecode"]
+_PARTIAL_ARGS = vars(functools.partial)["args"]
+_PARTIAL_KEYWORDS = vars(functools.partial)["keywords"]
+_FUNCTION_MODULE = vars(types.FunctionType)["__module__"]
+_FUNCTION_CLOSURE = vars(types.FunctionType)["__closure__"]
+_FUNCTION_DEFAULTS = vars(types.FunctionType)["__defaults__"]
+_FUNCTION_KWDEFAULTS = vars(types.FunctionType)["__kwdefaults__"]
+_CELL_CONTENTS = vars(types.CellType)["cell_contents"]
 _SESSION_WORDS = frozenset({"session", "sess", "cookies", "cookie", "jar"})
 
 
 def _holds_secret_whole(value: Any) -> bool:
     """True for a value that is a secret whole under a secret name (not an object with
     fields of its own to read by name)."""
-    if _text(value) is not None or is_a(value, dict | list | tuple | set | frozenset):
+    if _text(value) is not None or is_a(
+        value, dict | list | tuple | set | frozenset | collections.deque
+    ):
         return True
     cls = type(value)
     return is_credential_class(cls) and not is_credential_holder(cls) and not _is_session_class(cls)
@@ -397,6 +465,14 @@ def _is_session_class(cls: type) -> bool:
     """``ClientSession``, a cookie jar: settings beside the secrets, read by name."""
     name = _TYPE_NAME.__get__(cls)
     return type(name) is str and normalize_name(name).rpartition("_")[2] in _SESSION_WORDS
+
+
+def _unproxied(value: Any) -> Any:
+    """A ``MappingProxyType``'s dict (a proxy of another mapping: None, as reading it runs
+    that mapping's methods); any other value as it is."""
+    if type(value) is not types.MappingProxyType:
+        return value
+    return proxied_dict(value)
 
 
 def _exact(key: Any) -> Any:
@@ -458,6 +534,9 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
         if is_a(value, type):
             _class_attributes(walk, value)
             continue
+        if type(value) is types.FunctionType:
+            _function_values(walk, value)
+            continue
         if is_a(value, _SKIPPED) or id(value) in history:
             continue
         try:
@@ -510,6 +589,37 @@ def _class_attributes(walk: _Walk, cls: type) -> None:
                 walk.visit(key, value, 1)
             except Exception:
                 continue  # one odd value must not sink the result
+
+
+def _function_values(walk: _Walk, f: types.FunctionType) -> None:
+    """A notebook function's closure cells and defaults by their names (``def make():
+    token = "…"; def call(): …`` then ``call = make()``; ``def connect(password="…")``),
+    read by the function and cell types' own slots: nothing of the function runs. A
+    library's functions are not read."""
+    module = _FUNCTION_MODULE.__get__(f)
+    if type(module) is not str or module != "__main__":
+        return
+    code = f.__code__  # (a code object: no subclass, no hooks)
+    cells = _FUNCTION_CLOSURE.__get__(f) or ()
+    pairs: list[tuple[str, Any]] = []
+    for name, cell in zip(code.co_freevars, cells, strict=False):
+        try:
+            pairs.append((name, _CELL_CONTENTS.__get__(cell)))
+        except ValueError:  # a cell never filled
+            continue
+    defaults = _FUNCTION_DEFAULTS.__get__(f) or ()
+    positional = code.co_varnames[: code.co_argcount]
+    pairs += zip(positional[len(positional) - len(defaults) :], defaults, strict=False)
+    kwdefaults = _FUNCTION_KWDEFAULTS.__get__(f)
+    if type(kwdefaults) is dict:
+        pairs += [(k, v) for k, v in dict.items(kwdefaults) if type(k) is str]
+    for name, value in pairs[:ITEMS]:
+        if is_a(value, _SKIPPED):
+            continue
+        try:
+            walk.visit(name, value, 1)
+        except Exception:
+            continue  # one odd value must not sink the result
 
 
 def _add_pieces(walk: _Walk, items: list[tuple[Any, Any]]) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .common import brief, clip, is_frame_like, kind_of
-from .typeinfo import dataclass_fields, is_a, qualname, type_name
+from .typeinfo import dataclass_fields, is_a, proxied_dict, qualname, type_name
 
 __all__ = [
     "brief",
@@ -48,14 +48,22 @@ def _builtins() -> Any:
 def summarize(value: Any) -> dict[str, Any]:
     """The compact entry of one variable in ``list_kernel_variables`` (without its name)."""
     out: dict[str, Any] = {"type": qualname(value)}
+    # ``MappingProxyType(config)`` reads as the dict it shows (its secret keys hidden).
+    value = _unproxied(value)
     pair = _kinds().get(kind_of(value))
     out.update(pair[0](value) if pair is not None else _builtins().summarize_other(value))
     return out
 
 
+def _unproxied(value: Any) -> Any:
+    inner = proxied_dict(value)
+    return value if inner is None else inner
+
+
 def describe(value: Any) -> dict[str, Any]:
     """Everything useful and cheap to know about one value, as JSON-ready data."""
     out: dict[str, Any] = {"type": qualname(value)}
+    value = _unproxied(value)
     pair = _kinds().get(kind_of(value))
     if pair is not None:
         out.update(pair[1](value))

@@ -5,6 +5,7 @@ environment mappings and plain objects (described by type and ``__dict__``, neve
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import itertools
 import re
@@ -232,6 +233,8 @@ def summarize_other(value: Any) -> dict[str, Any]:
         out["preview"] = brief(value, PREVIEW_CHARS, depth=2)
     elif is_a(value, _BYTES_TYPES):
         out["preview"] = brief(value, BRIEF_CHARS)
+    elif is_a(value, functools.partial):
+        out.update(_partial_view(value))
     elif (names := dataclass_fields(value)) is not None:
         out["fields"] = names[:20]
     else:
@@ -239,6 +242,25 @@ def summarize_other(value: Any) -> dict[str, Any]:
         if not text.endswith(" object>"):
             out["value"] = cell_value(value, PREVIEW_CHARS)
     return out
+
+
+# The C type's own slots: a subclass's properties of the same names are not run.
+_PARTIAL_SLOTS = {n: vars(functools.partial)[n] for n in ("func", "args", "keywords")}
+
+
+def _partial_view(value: Any) -> dict[str, Any]:
+    """``partial(connect, "db", password=…)``: the function, its bound arguments, and
+    its keywords with those named like a secret hidden."""
+    func, args, keywords = (slot.__get__(value) for slot in _PARTIAL_SLOTS.values())
+    shown: dict[str, Any] = {}
+    for k, v in itertools.islice(dict.items(keywords) if is_a(keywords, dict) else (), 20):
+        key = k if type(k) is str else brief(k, 60, 0)
+        shown[clip(key, 100)] = hidden(v) if hides(key, v) else brief(v, 120, 1)
+    return {
+        "function": brief(func, 120),
+        "args": [brief(a, 120, 1) for a in itertools.islice(tuple.__iter__(args), 20)],
+        "keywords": shown,
+    }
 
 
 # -- detail ---------------------------------------------------------------------------------

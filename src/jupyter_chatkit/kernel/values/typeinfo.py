@@ -8,6 +8,7 @@ attribute access on the value or its class.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import inspect
 import sys
 import types
@@ -97,6 +98,16 @@ def instance_dict(value: Any) -> dict[str, Any] | None:
         return None
     found = slot.__get__(value)
     return found if type(found) is dict else None
+
+
+def proxied_dict(value: Any) -> dict[Any, Any] | None:
+    """The dict a ``MappingProxyType`` shows (``types.MappingProxyType(config)``), read by
+    the garbage collector's traversal: no method of the proxy or the mapping runs. None
+    for any other value, and for a proxy of another mapping (its methods are user code)."""
+    if type(value) is not types.MappingProxyType:  # (no subclass can be made)
+        return None
+    inner = gc.get_referents(value)
+    return inner[0] if len(inner) == 1 and is_a(inner[0], dict) else None
 
 
 def slot_values(value: Any, limit: int = 64) -> dict[str, Any]:
