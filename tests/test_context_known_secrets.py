@@ -698,7 +698,7 @@ def test_secrets_in_proxies_deques_enums_partials_closures_and_arrays_are_hidden
     weak reference's target is a held secret: hidden wherever it shows alone, while the
     proxy and the partial are described with it hidden. Hostile subclasses whose methods
     record and raise never run (their C types' own slots are read)."""
-    s = {k: f"Kw{k}-4Rt8Np1Bs6Cz3" for k in "mdecfknaowqzu"}
+    s = {k: f"Kw{k}-4Rt8Np1Bs6Cz3" for k in "mdecfknaowqzuh"}
     cfg = enum.Enum("Cfg", {"API_KEY": s["e"], "HOST": "db.example"})  # type: ignore[misc]
     type.__setattr__(cfg, "__module__", "__main__")
 
@@ -735,6 +735,7 @@ def test_secrets_in_proxies_deques_enums_partials_closures_and_arrays_are_hidden
         "call": call,
         "connect": connect,
         "used_passwords": _hostile(collections.Counter, "keys")({s["n"]: 2}),
+        "passwords": _hostile(collections.ChainMap, "maps")({"prod": s["h"]}),
         "pairs": frozenset({("password", s["z"])}),
         "raw": {"token": _hostile(array.array, "tobytes")("b", s["a"].encode())},
         "wide": {"secret": array.array("u", s["u"])},

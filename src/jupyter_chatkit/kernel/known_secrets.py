@@ -213,6 +213,10 @@ class _Walk:
             return itertools.islice(dict.values(value), ITEMS)
         if is_a(value, collections.deque):
             return itertools.islice(collections.deque.__iter__(value), ITEMS)
+        if is_a(value, collections.ChainMap):
+            # ``api_keys = ChainMap(overrides, defaults)``: its maps, from its own dict.
+            maps: Any = dict.get(instance_dict(value) or {}, "maps")
+            return iter(list.__getitem__(maps, slice(0, ITEMS))) if is_a(maps, list) else None
         if is_a(value, list):
             return iter(list.__getitem__(value, slice(0, ITEMS)))
         if is_a(value, tuple):
@@ -454,7 +458,7 @@ def _holds_secret_whole(value: Any) -> bool:
     """True for a value that is a secret whole under a secret name (not an object with
     fields of its own to read by name)."""
     if _text(value) is not None or is_a(
-        value, dict | list | tuple | set | frozenset | collections.deque
+        value, dict | list | tuple | set | frozenset | collections.deque | collections.ChainMap
     ):
         return True
     cls = type(value)
