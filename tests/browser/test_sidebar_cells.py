@@ -372,8 +372,8 @@ def test_insert_after_a_reload_goes_below_the_cell_asked_about(
     """The answer to "Fix the error in cell 2", its page reloaded: Insert puts the code
     below cell 2, not below the first cell (active in a notebook just opened, though
     nobody chose it), by its card, its answer's code block and Insert & run (the
-    server's effect) alike, each below the one inserted before (the answer's order); a
-    cell the person then picks does not move it."""
+    server's effect) alike, each below the one inserted before (the answer's order);
+    once the person picks a cell after asking, below the cell they picked."""
     open_notebook(lab_page, "anchor.ipynb", ["x = 1", "y = x / 0", "# notes", "# end"])
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("propose_code", {"code": FIX_CODE, "title": "Fix"})]),
@@ -397,18 +397,19 @@ def test_insert_after_a_reload_goes_below_the_cell_asked_about(
     page.wait_for_function(f"() => {CELLS} === 5")
     assert lab_page.cell_sources() == [*notes, FIX_CODE, "# notes", "# end"]
     screenshot(page, "inserted-below-cell-2")
-    # The person picks the last cell; the answer's code block still goes below the fix.
-    page.locator(".jp-Notebook .jp-Cell").last.click()
+    # The answer's code block goes below the fix (the answer's order).
     answer = page.locator(ASSISTANT).last
     answer.get_by_role("button", name="Insert code into a new cell", exact=True).click()
     page.wait_for_function(f"() => {CELLS} === 6")
     assert lab_page.cell_sources()[2:5] == [FIX_CODE, BLOCK_CODE, "# notes"]
-    # Insert & run: the server's action, its effect inserting below those too.
+    # The person picks the last cell: Insert & run (the server's action, its effect
+    # inserting) goes below the cell they picked, as JupyterLab's own insert does.
+    page.locator(".jp-Notebook .jp-Cell").last.click()
     card.get_by_role("button", name="Insert & run").first.click()
     page.wait_for_function(f"() => {CELLS} === 7")
-    assert lab_page.cell_sources()[2:6] == [FIX_CODE, BLOCK_CODE, FIX_CODE, "# notes"]
+    assert lab_page.cell_sources()[2:] == [FIX_CODE, BLOCK_CODE, "# notes", "# end", FIX_CODE]
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.content.widgets[4].model.executionCount"
+        "() => window.jupyterapp.shell.currentWidget.content.widgets[6].model.executionCount"
     )
     screenshot(page, "inserted-and-ran")
 

@@ -13,15 +13,7 @@ import { type ISignal, Signal } from "@lumino/signaling";
 import type { Widget } from "@lumino/widgets";
 import type { InsertOptions, InsertResult } from "../../src/bridge";
 import { focusCell, insertCode, type Replacement, replaceSource } from "./edits";
-import {
-  insertAnchor,
-  markInserted,
-  markPicked,
-  NO_TURN,
-  pickedActive,
-  type TurnCells,
-  watchPicks,
-} from "./insertanchor";
+import { insertAnchor, markInserted, markPicked, NO_TURN, pickedAt, type TurnCells, watchPicks } from "./insertanchor";
 import { activeTarget } from "./locate";
 
 // The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
@@ -170,15 +162,15 @@ export class NotebookLink {
   }
 
   /**
-   * Insert `code` in the current notebook next to the cell the answer's question was
-   * about (`turn`), else next to the active cell the person picked, else at the end
-   * (insertanchor.ts `insertAnchor`).
+   * Insert `code` in the current notebook next to the active cell the person picked
+   * after asking, else the cell the answer's question was about (`turn`), else the
+   * active cell the person picked, else at the end (insertanchor.ts `insertAnchor`).
    */
   async insert(code: string, options: Partial<InsertOptions> = {}, turn: TurnCells = NO_TURN): Promise<InsertResult> {
     const panel = this.panel;
     if (!panel) return false;
     const position = options.position ?? "below";
-    const anchor = insertAnchor(panel, turn, position, pickedActive(panel));
+    const anchor = insertAnchor(panel, turn, position, pickedAt(panel));
     const before = panel.content.activeCell;
     const below = anchor === null || position === "below";
     const ref = anchor ?? panel.content.widgets.length - 1;
