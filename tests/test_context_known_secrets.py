@@ -833,6 +833,14 @@ def test_a_message_typed_in_the_kernels_chat_widget_hides_what_it_holds(
     finally:
         shell.user_ns.pop("db_token", None)
     assert token not in json.dumps(hidden) and "and " in json.dumps(hidden)
+    # The request's type after a long input (JSON keeps no order): hidden too.
+    late = {"params": {"input": user_input("x" * 8_000 + f" {token}")}, "type": "threads.create"}
+    shell.user_ns["db_token"] = token
+    try:
+        hidden = request_without_known_secrets(json.dumps(late))
+    finally:
+        shell.user_ns.pop("db_token", None)
+    assert token not in json.dumps(hidden) and "x" * 8_000 in json.dumps(hidden)
 
 
 def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:

@@ -394,9 +394,9 @@ def request_without_known_secrets(body: Any) -> Any:
     """A ChatKit request from the chat widget (its comm, JSON text or parsed) with the
     values this kernel holds under secret names hidden in the text the person wrote, as
     :meth:`Asking.ask` hides them in a question; any other request as it came."""
-    if not isinstance(body, (str, dict)) or (
-        isinstance(body, str) and "threads." not in body[:4096]
-    ):
+    # Only a ChatKit request names a "threads." type; a scan of the whole text (the type
+    # may come after a long input) costs far less than parsing it.
+    if not isinstance(body, (str, dict)) or (isinstance(body, str) and "threads." not in body):
         return body
     try:
         from .. import parse_json
