@@ -496,6 +496,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       follow.dispose();
       unsubscribe();
       agent?.dispose();
+      history.dispose();
       if (lastUsed.get(session) === me) lastUsed.delete(session);
       // The turn goes on (on the server, in the other chats of a shared session): closing is not Stop.
       if (!options.session) session.detach();

@@ -131,7 +131,57 @@ export class HistoryPanel {
   /** Show (reloading the first page) or hide. */
   async toggle(show = !this.visible): Promise<void> {
     this.el.hidden = !show;
+    this.watchReturns(show);
     if (show) await this.load(true);
+  }
+
+  /**
+   * While shown, the list catches up when the person comes back to this window (focus,
+   * the tab shown again): a conversation started in another tab meanwhile was missing
+   * from the top, so the top row here was an older one than there, and deleting "the
+   * newest" deleted that older one.
+   */
+  private watchReturns(on: boolean): void {
+    const win = this.el.ownerDocument.defaultView;
+    if (!win) return;
+    win.removeEventListener("focus", this.onReturn);
+    win.document.removeEventListener("visibilitychange", this.onReturn);
+    if (!on) return;
+    win.addEventListener("focus", this.onReturn);
+    win.document.addEventListener("visibilitychange", this.onReturn);
+  }
+
+  /** The chat goes away: the window's events are no longer listened to. */
+  dispose(): void {
+    this.watchReturns(false);
+  }
+
+  private readonly onReturn = (): void => {
+    if (this.el.ownerDocument.visibilityState === "hidden") return;
+    void this.catchUp();
+  };
+
+  /**
+   * Load the list anew when its first page lists a conversation not shown (started
+   * elsewhere since), or no longer lists one shown at the top (deleted elsewhere); left as
+   * it is while a row is being renamed or asked about, or when nothing changed.
+   */
+  async catchUp(): Promise<void> {
+    if (!this.visible || !this.el.isConnected || this.list.querySelector("input, .jck-history-confirm")) return;
+    const seq = this.loads;
+    const notebook = this.notebook();
+    const only = notebook && this.scope.value === "notebook" ? notebook : null;
+    let page: Awaited<ReturnType<ChatSession["listThreads"]>>;
+    try {
+      page = await this.session.listThreads(null, 20, only ? { notebook: only } : undefined);
+    } catch {
+      return; // (The list shown stays; the next return tries again.)
+    }
+    if (seq !== this.loads || !this.visible || this.notebook() !== notebook) return;
+    if (this.list.querySelector("input, .jck-history-confirm")) return;
+    const shown = [...this.list.querySelectorAll<HTMLElement>(".jck-history-row")].map((li) => li.dataset.thread);
+    const first = page.data.map((t) => t.id);
+    if (first.join() !== shown.slice(0, first.length).join()) await this.load(true);
   }
 
   /**
@@ -240,6 +290,7 @@ export class HistoryPanel {
   private row(t: ThreadMetadata): HTMLElement {
     const li = h("li", { class: "jck-history-row" });
     li.dataset.started = t.created_at;
+    li.dataset.thread = t.id;
     const title = (): string => plainTitle(t.title) || li.dataset.name || untitled(t.created_at);
     const tip = (name: string): string => rowTooltip(name, t.notebook, t.created_at);
     // What shows the name now (a row being renamed or asked about shows it when back).

@@ -213,6 +213,32 @@ test("a delete asked in a narrow sidebar names the whole title of the conversati
   const buttons = page.locator(".jck-history-row").filter({ has: title }).getByRole("button");
   assert.deepEqual(await buttons.allInnerTexts(), ["Delete", "Cancel"]);
   await page.screenshot({ path: join(outDir, "narrow-history-delete.png") });
+  await buttons.filter({ hasText: "Cancel" }).click();
+
+  // A conversation another tab started since (its first answer still streaming there): the
+  // list shown here lacked it, so its top row was an older conversation, and deleting "the
+  // newest" deleted that one. Coming back to this window lists it; its row deletes it.
+  const elsewhere = {
+    id: "thr_elsewhere",
+    title: "Started in another tab",
+    created_at: "2025-01-03T00:00:00",
+    status: { type: "active" },
+    metadata: {},
+    items: { data: [], has_more: false },
+  };
+  await page.evaluate((t) => {
+    (window as any).__startedElsewhere = [t];
+    window.dispatchEvent(new Event("focus"));
+  }, elsewhere);
+  await page.waitForSelector('.jck-history-row:first-child[data-thread="thr_elsewhere"]');
+  await page.getByRole("button", { name: /^Delete “Started in another tab”/ }).click();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.waitForFunction(() => !document.querySelector('[data-thread="thr_elsewhere"]'));
+  const deleted = await page.evaluate(() =>
+    (window as any).__sent.filter((r: any) => r.type === "threads.delete").map((r: any) => r.params.thread_id),
+  );
+  assert.deepEqual(deleted, ["thr_elsewhere"]);
+  await page.evaluate(() => delete (window as any).__startedElsewhere);
   assert.deepEqual(errors, []);
   await done(page);
 });

@@ -284,6 +284,9 @@ function mount(search: string): () => void {
             q.get("above") ? customActionSse.replace('"position":"below"', '"position":"above"') : customActionSse,
           );
         case "threads.list":
+          // __startedElsewhere: conversations another tab started since, listed first.
+          if (Array.isArray(w.__startedElsewhere))
+            return json({ ...threadsJson, data: [...(w.__startedElsewhere as unknown[]), ...threadsJson.data] });
           // nb=PATH: "This notebook" lists the recorded conversations for two.ipynb only.
           if (q.get("nb") && body.metadata?.notebook)
             return json(body.metadata.notebook === "two.ipynb" ? threadsJson : { data: [], has_more: false });
