@@ -165,7 +165,15 @@ test("a pending call handed to another client (the kernel's %chat turn, another 
     name: string;
   };
   const waiting = { ...fixtures.thread, metadata: {}, items: { data: [...saved.slice(0, callAt), pendingCall], has_more: false } };
-  for (const tab of [tabRecord(), null]) {
+  // A tab that left an earlier turn of the thread, which ended without a call: opening the
+  // thread then settles the tab's record, so the kernel's call asked later is not its own.
+  const answeredThread = { ...fixtures.thread, metadata: {}, items: { data: saved, has_more: false } };
+  const earlier = tabRecord();
+  owe(earlier, fixtures.thread.id);
+  released(fixtures.thread.id);
+  await new ChatSession({ transport: scriptedTransport({ "threads.get_by_id": [{ json: answeredThread }] }), handedCalls: earlier }).openThread(fixtures.thread.id);
+  assert.equal(owedHere(earlier, fixtures.thread.id), false);
+  for (const tab of [tabRecord(), null, earlier]) {
     const transport = scriptedTransport({ "threads.get_by_id": [{ json: waiting }] });
     const ran: unknown[] = [];
     const widget = new ChatSession({ transport, handedCalls: tab, clientTools: { [pendingCall.name]: async (a: unknown) => ran.push(a) } });

@@ -15,7 +15,7 @@ import {
   stateFromThread,
   type TurnFailure,
 } from "./reducer";
-import { isStep, owedHere } from "./handedcalls";
+import { isStep, owedHere, settled } from "./handedcalls";
 import { messageBatches } from "./stream";
 import { isAbortError } from "./transport";
 import type { TurnSignal } from "./turnsignal";
@@ -188,13 +188,13 @@ export class ThreadSession extends TurnSession {
     // (handedcalls.ts). An Agent step is asked again as before (a person approves it, and
     // its run is claimed: TURN.STEP_STARTED).
     const last = this.state.items.at(-1);
-    if (
-      last?.type === "client_tool_call" &&
-      last.status === "pending" &&
-      (isStep(last.name) || owedHere(this.handedCalls, threadId))
-    ) {
-      await this.resumePendingCall(last);
+    if (last?.type !== "client_tool_call" || last.status !== "pending") {
+      // Nothing waits (a turn this tab left ended without a call): the tab owes the thread
+      // nothing, and a call another client's turn asks for later is not taken for its own.
+      if (owedHere(this.handedCalls, threadId)) settled(this.handedCalls, threadId);
+      return;
     }
+    if (isStep(last.name) || owedHere(this.handedCalls, threadId)) await this.resumePendingCall(last);
   }
 
   /**
