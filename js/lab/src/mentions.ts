@@ -14,6 +14,7 @@ import type { NotebookPanel } from "@jupyterlab/notebook";
 import { ServerConnection } from "@jupyterlab/services";
 import type { ContextRef, MentionSource, MessagePart, SlashCommand } from "../../src/index";
 import { boundedOutput, type OutputText, outputText } from "./cells";
+import { codeSlice } from "./codepoints";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
@@ -22,7 +23,7 @@ import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
 import { isPrivate, KEPT_OUT_NOTE, liveCells, PRIVATE_TAG } from "./privatecells";
 import { errorOutputs } from "./prompts";
-import { hideShownSecret, namesSecret, policyResult, redactText } from "./redact";
+import { aliases, hideShownCredential, hideShownSecret, namesOneOf, namesSecret, policyResult, redactText } from "./redact";
 import { mergedStreams, multilineText } from "./streams";
 import { clip } from "./traceback";
 
@@ -112,6 +113,15 @@ export function notebookText(raw: string): string | null {
   const cells = (nb as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) return null;
   const joined = multilineText;
+  // Variables the notebook passes where a credential goes (`connect(host, user, x)`): a
+  // later `print(x)` shows that credential, whatever `x` is called.
+  const passed = aliases(
+    cells
+      .slice(0, 2_000)
+      .filter((c): c is Record<string, unknown> => c !== null && typeof c === "object" && !Array.isArray(c) && !savedPrivate(c))
+      .map((c) => codeSlice(joined(c.source), 100_000))
+      .join("\n"),
+  );
   const parts: string[] = [];
   cells.forEach((cell: Record<string, unknown> | null, index: number) => {
     if (!cell || typeof cell !== "object") return;
@@ -126,7 +136,11 @@ export function notebookText(raw: string): string | null {
     const outputs = mergedStreams(Array.isArray(cell.outputs) ? (cell.outputs as Record<string, unknown>[]) : []);
     // `print(db_password)`: a one-line output is the secret the cell's last line names, as
     // the live cells' reader hides it (cells.ts); saved, it was sent whole.
-    const shown = namesSecret(source) ? hideShownSecret : (text: string): string => text;
+    const shown = namesSecret(source)
+      ? hideShownSecret
+      : namesOneOf(source, passed)
+        ? hideShownCredential
+        : (text: string): string => text;
     for (const output of outputs) {
       if (!output || typeof output !== "object") continue;
       const kind = output.output_type;

@@ -18,6 +18,8 @@ import {
   anyOf,
   describeHidden,
   afterIdName,
+  hideCellOutputs,
+  hideShownCredential,
   isDigest,
   isSecretName,
   isSecretPair,
@@ -29,6 +31,7 @@ import {
   looksLikePairPassword,
   looksLikeUserPassword,
   marker,
+  namesOneOf,
   namesWords,
   normalizeName,
   showsRestOfKey,
@@ -48,6 +51,8 @@ import { hideAnnotatedValues } from "./redactannotated";
 import { aliasSets, aliases, fstringKeeps } from "./redactflows";
 
 export {
+  hideCellOutputs,
+  hideShownCredential,
   hideShownSecret,
   isEnvAllowed,
   isKeyishName,
@@ -56,6 +61,7 @@ export {
   keepsUnquoted,
   looksRandom,
   marker,
+  namesOneOf,
   namesSecret,
   normalizeName,
   stripAnsi,
@@ -455,7 +461,9 @@ export class Redactor extends CallRedaction {
 
   /** Cells (`{source: …}`) whose sources build a secret from pieces set in other cells
    * (`part1 = 'sk-…'` in one, `api_key = part1 + part2` in the next): the pieces' literals
-   * are hidden in every cell, as within one source (datawalk.py's twin). */
+   * are hidden in every cell, as within one source (datawalk.py's twin). A cell whose last
+   * line names a variable passed where a credential goes (`connect(host, user, x)` in one
+   * cell, `print(x)` in another) has its one-line outputs hidden, as under a secret's name. */
   private splitAcrossCells(items: unknown[], out: unknown[]): void {
     const isCell = (i: unknown): i is { source: string } =>
       i !== null && typeof i === "object" && !Array.isArray(i) && typeof (i as { source?: unknown }).source === "string";
@@ -466,8 +474,12 @@ export class Redactor extends CallRedaction {
     if (!found.size) return;
     out.forEach((item, k) => {
       if (!isCell(item)) return;
-      const hidden = this.aliased(item.source, found);
-      if (hidden !== item.source) out[k] = { ...item, source: hidden };
+      let cell: { source: string; outputs?: unknown } = item;
+      const hidden = this.aliased(cell.source, found);
+      if (hidden !== cell.source) out[k] = cell = { ...cell, source: hidden };
+      if (Array.isArray(cell.outputs) && namesOneOf(cell.source, found)) {
+        out[k] = { ...cell, outputs: hideCellOutputs(cell.outputs, hideShownCredential) };
+      }
     });
   }
 

@@ -409,26 +409,41 @@ const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 const OBJECT_NAMES = new Set(["session", "sess", "cookies", "cookie", "auth"]);
 const ASSIGNMENT_LINE = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
 
+/** A cell's last line of code (comments and blank lines skipped), or null when there is
+ * none or it is an assignment (`x = ...` shows nothing). Mirrors Python's `_shown_line`. */
+function shownLine(source: string): string | null {
+  const lines = source.slice(-2000).split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith("#")) continue;
+    return ASSIGNMENT_LINE.test(line) ? null : line;
+  }
+  return null;
+}
+
 /**
  * True when a cell's last line names a secret (`%env DB_PASSWORD`, `print(token)`,
  * `os.environ["API_KEY"]`): what the cell prints or returns may be that secret.
  * Mirrors Python's `names_secret`.
  */
 export function namesSecret(source: string): boolean {
-  const lines = source.slice(-2000).split(/\r?\n|\r/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i].trim();
-    if (!line || line.startsWith("#")) continue;
-    if (ASSIGNMENT_LINE.test(line)) return false; // `x = ...` shows nothing
-    // `getpass.getpass()` alone returns (and shows) what the person typed.
-    if (line.includes("getpass(")) return true;
-    const head = line.slice(0, 500);
-    if ((head.match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)))) return true;
-    // `print(os.getenv("OPENAI_KEY"))`: a name read from the environment whose last part
-    // is key-ish (not `SSH_KEY_PATH`).
-    return [...head.matchAll(ENV_READ)].some((m) => isKeyishName(m[1].split("_").pop()));
-  }
-  return false;
+  const line = shownLine(source);
+  if (line === null) return false;
+  // `getpass.getpass()` alone returns (and shows) what the person typed.
+  if (line.includes("getpass(")) return true;
+  const head = line.slice(0, 500);
+  if ((head.match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)))) return true;
+  // `print(os.getenv("OPENAI_KEY"))`: a name read from the environment whose last part
+  // is key-ish (not `SSH_KEY_PATH`).
+  return [...head.matchAll(ENV_READ)].some((m) => isKeyishName(m[1].split("_").pop()));
+}
+
+/** True when a cell's last line names one of `names` (variables the notebook passes where
+ * a credential goes, `aliases`): `print(x)` or `x` after `connect(host, user, x)` shows
+ * that credential, whatever `x` is called. Mirrors Python's `names_one_of`. */
+export function namesOneOf(source: string, names: ReadonlySet<string>): boolean {
+  const line = names.size ? shownLine(source) : null;
+  return line !== null && (line.slice(0, 500).match(WORD) ?? []).some((w) => names.has(w));
 }
 
 /** A one-line output of a cell that `namesSecret`, as a placeholder (flags, short
@@ -439,6 +454,38 @@ export function hideShownSecret(text: string): string {
   if (!inner || inner.includes("\n") || inner.length > 2000 || bare.startsWith(RULES.placeholderOpen)) return text;
   if (KEEP_VALUE.test(bare.toLowerCase())) return text;
   return marker(`str, ${chars(bare)} chars`);
+}
+
+// What a password has and a name (of a user, a database, a host) mostly has not.
+const CREDENTIAL_CHAR = /[^A-Za-z_.\- ]/;
+
+/** `hideShownSecret` for a cell whose last line names a variable passed where a
+ * credential goes (`namesOneOf`): call positions are read by rule, so only a value with a
+ * digit or a symbol is taken for one (`sales-warehouse`, a database's name passed after
+ * the password, stays). Mirrors Python's `hide_shown_credential`. */
+export function hideShownCredential(text: string): string {
+  return CREDENTIAL_CHAR.test(text.trim().replace(/^['"]+|['"]+$/g, "")) ? hideShownSecret(text) : text;
+}
+
+/** A cell's outputs (ours, `{output_type, text}`, or nbformat's shape) with each one's
+ * text but an error's (`text`, `data["text/plain"]`; a string or a list of lines) passed
+ * through `hide`. Mirrors Python's `hide_cell_outputs`. */
+export function hideCellOutputs(outputs: readonly unknown[], hide: (text: string) => string): unknown[] {
+  const joined = (t: string | unknown[]): string => (typeof t === "string" ? t : t.filter((x) => typeof x === "string").join(""));
+  const isText = (t: unknown): t is string | unknown[] => typeof t === "string" || Array.isArray(t);
+  return outputs.map((output) => {
+    if (output === null || typeof output !== "object" || Array.isArray(output)) return output;
+    const o = output as Record<string, unknown>;
+    if (o.output_type === "error") return output;
+    const copy: Record<string, unknown> = { ...o };
+    if (isText(o.text)) copy.text = hide(joined(o.text));
+    const data = o.data;
+    if (data !== null && typeof data === "object" && !Array.isArray(data)) {
+      const plain = (data as Record<string, unknown>)["text/plain"];
+      if (isText(plain)) copy.data = { ...data, "text/plain": hide(joined(plain)) };
+    }
+    return copy;
+  });
 }
 
 export function describeHidden(value: unknown): string {

@@ -12,7 +12,17 @@ import type { Cell } from "@jupyterlab/cells";
 import { cellInfo } from "../src/cells";
 import { reduceTraceback } from "../src/traceback";
 import { notebookText } from "../src/mentions";
-import { Redactor, isSecretName, namesSecret, policyResult, redactText } from "../src/redact";
+import {
+  Redactor,
+  aliases,
+  hideCellOutputs,
+  hideShownCredential,
+  isSecretName,
+  namesOneOf,
+  namesSecret,
+  policyResult,
+  redactText,
+} from "../src/redact";
 import { frameValuesShown, hidePositionalSecrets, notebookDefinitions, secretFrames } from "../src/signatures";
 
 interface Leak {
@@ -136,6 +146,33 @@ test("a one-line output of a cell whose last line names a secret is hidden; othe
   assert.ok(namesSecret("%env DB_PASSWORD") && !namesSecret("token_count") && !namesSecret("x = token"));
   assert.ok(!namesSecret("session.get(url).text") && namesSecret("session_id"));
   assert.ok(namesSecret("getpass.getpass()") && !namesSecret("getpass.getuser()"));
+});
+
+test("a cell showing a variable passed where a credential goes hides a password-like one-line output", () => {
+  // values.names_one_of / hide_shown_credential's twins (the names come from `aliases`).
+  const passed = aliases("x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)");
+  assert.ok(passed.has("x"));
+  assert.ok(namesOneOf("print(x)", passed) && namesOneOf("# shown\nx\n", passed));
+  assert.ok(!namesOneOf("y = x", passed) && !namesOneOf("print(region)", passed) && !namesOneOf("print(x)", new Set()));
+  assert.equal(hideShownCredential("Tr0ub4dor&3xQ9\n"), "«redacted: str, 14 chars»");
+  assert.equal(hideShownCredential("'hunter2hunter2'"), "«redacted: str, 14 chars»");
+  // A name (no digit, no symbol), a flag, a multi-line output stay.
+  for (const kept of ["sales-warehouse\n", "'north west'", "True", "Tr0ub4dor&3xQ9 rows\nand more\n"]) {
+    assert.equal(hideShownCredential(kept), kept);
+  }
+  const outputs = hideCellOutputs(
+    [
+      { output_type: "stream", text: ["Tr0ub4", "dor&3xQ9\n"] },
+      { output_type: "execute_result", data: { "text/plain": "'Tr0ub4dor&3xQ9'", "text/html": "<b>kept</b>" } },
+      { output_type: "error", text: "Tr0ub4dor&3xQ9" },
+    ],
+    hideShownCredential,
+  );
+  assert.deepEqual(outputs, [
+    { output_type: "stream", text: "«redacted: str, 14 chars»" },
+    { output_type: "execute_result", data: { "text/plain": "«redacted: str, 14 chars»", "text/html": "<b>kept</b>" } },
+    { output_type: "error", text: "Tr0ub4dor&3xQ9" },
+  ]);
 });
 
 test("an item after one naming a secret is hidden in lists; a list of column names stays", () => {
