@@ -192,6 +192,9 @@ test("send key: Ctrl+Enter mode, switched at run time; focus() and the placehold
 test("Enter hands the message to the transport before the box is measured; the box then shrinks", opts, async () => {
   const { page } = await open("theme=light", 380);
   const box = page.getByRole("textbox", { name: "Message" });
+  // The box is fitted once laid out (its ResizeObserver, after the mount's first frame):
+  // measured before that, it had its unfitted height (33.59 px, not the fitted 34).
+  await framesOf(page, 2);
   const empty = await box.evaluate((b) => b.getBoundingClientRect().height);
   await box.fill("line one\nline two\nline three\nline four");
   assert.ok((await box.evaluate((b) => b.getBoundingClientRect().height)) > empty);
