@@ -835,7 +835,7 @@ export const RULES = {
         "akia",
         "asia"
       ],
-      "pattern": "(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16}(?![A-Z0-9])",
+      "pattern": "(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16,124}(?![A-Z0-9])",
       "group": 0,
       "flags": ""
     },

@@ -152,8 +152,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "AWS key id",
         "triggers": ["akia", "asia"],
-        # Not a mask (``AKIAXXXXXXXXXXXXXXXX``).
-        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16}(?![A-Z0-9])",
+        # Not a mask (``AKIAXXXXXXXXXXXXXXXX``). Most ids are 20 characters, but IAM's
+        # AccessKeyId is 16 to 128 (``AKIA…`` with a 17th character: WALK12's
+        # ``aws = "AKIAIOSFODNN7WALK12XQ"`` went through both copies of the policy).
+        "pattern": r"(?<![A-Z0-9])(?:AKIA|ASIA)(?!X{16})[A-Z0-9]{16,124}(?![A-Z0-9])",
         "group": 0,
         "flags": "",
     },
