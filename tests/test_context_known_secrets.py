@@ -536,6 +536,41 @@ def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> N
     assert "sales-warehouse" in text
 
 
+def test_a_secret_set_under_a_secret_named_key_is_hidden_whatever_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``os.environ["AWS_SECRET_ACCESS_KEY"] = aws``, ``os.putenv("DB_PASSWORD", p)``,
+    ``config["token"] = t``, ``setattr(cfg, "api_key", k)``: the key names the secret, the
+    variable does not. Once the shell's history (``_ih``) set it there, the listing and
+    every copy hide the variable's value. The environment is left untouched: ``putenv``
+    and a config's key never reach ``os.environ``, and an environment variable may be
+    gone since (so the environment's own walk does not hide these); a variable set under
+    a key that names no secret, and a plain word under one, stay."""
+    aws, p, t, k = SECRET + "aws", SECRET + "pe", SECRET + "cf", SECRET + "sa"
+    ns: dict[str, Any] = {
+        "_ih": [
+            "",
+            "aws = vault.read('aws')\nos.environ[\"AWS_SECRET_ACCESS_KEY\"] = aws",
+            "os.putenv('DB_PASSWORD', p)\nconfig['db']['token'] = t",
+            "setattr(settings, 'api_key', k)",
+            "os.environ['AWS_REGION'] = region\nos.environ.setdefault('DB_PASSWORD', db)",
+        ],
+        "aws": aws,
+        "p": p,
+        "t": t,
+        "k": k,
+        "region": "eu-west-1",
+        "db": "sales-warehouse",
+        "shown": [aws, p, t, k],
+    }
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("DB_PASSWORD", raising=False)
+    text = everything(ns)
+    for secret in (aws, p, t, k):
+        assert secret not in text, text
+    assert "eu-west-1" in text and "sales-warehouse" in text
+
+
 def test_a_secret_in_a_simple_namespace_is_hidden_where_it_shows_alone() -> None:
     """``cfg = SimpleNamespace(**yaml.safe_load(f))``: a C type keeps its attributes in a
     slot of its own (a member descriptor, not the getset of a class's ``__dict__``); its

@@ -2,7 +2,10 @@
  * Variables that hold a secret by where they go, not by their name: those a secret-named
  * one is set from (`password = pw`, `api_key = a + b`), and those passed by position where
  * a credential goes: `login(user, pw)`, `HTTPBasicAuth(u, pw)`, `connect(host, user, pw)`,
- * `auth = (user, pw)`, a URL's password field in an f-string (`f"{u}:{pw}@db"`). A literal
+ * `auth = (user, pw)`, a URL's password field in an f-string (`f"{u}:{pw}@db"`), the
+ * variable a call passes after a quoted secret's name (`os.putenv("DB_PASSWORD", pw)`,
+ * `setattr(cfg, "api_key", k)`) or a subscript is set to under one
+ * (`os.environ["AWS_SECRET_ACCESS_KEY"] = aws`). A literal
  * set to such a variable in the same text is the secret. Mirrors Python's flows.py and
  * the alias helpers of values.py.
  */
@@ -18,6 +21,8 @@ const FSTRING_FIELD = new RegExp(RULES.fstringField, "g");
 const FSTRING_RUN = new RegExp(RULES.fstringRun, "g");
 const CALL = new RegExp(RULES.aliasCall, "g");
 const URL_FIELD = new RegExp(RULES.urlPasswordField, "g");
+const SUBSCRIPT = new RegExp(RULES.subscriptAlias, "gm");
+const QUOTED_ARGUMENT = new RegExp(RULES.quotedArgument);
 const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const GETTER_CALL = new RegExp(RULES.getterCall);
 const CREDENTIAL_CALLS = new Set<string>(RULES.credentialCalls);
@@ -52,10 +57,11 @@ export function positionalAliases(text: string, keyish?: Set<string>): Set<strin
         if (BARE_NAME.test(name) && !KEEP_NAMES.has(name)) keyish.add(name);
         continue;
       }
+      const parts = m[3].split(",");
+      if (!m[2] && (m[3].includes("'") || m[3].includes('"'))) for (const name of keyedArguments(parts)) found.add(name);
       const first = firstCredential(m[1], Boolean(m[2]));
       if (first < 0) continue;
       // A key call's key is its first argument only (`OWM(key, config)`).
-      const parts = m[3].split(",");
       for (const argument of first ? parts.slice(first) : parts.slice(0, 1)) {
         const name = argument.trim();
         if (BARE_NAME.test(name) && !KEEP_NAMES.has(name)) found.add(name);
@@ -63,6 +69,23 @@ export function positionalAliases(text: string, keyish?: Set<string>): Set<strin
     }
   }
   if (text.includes(":{")) for (const m of text.matchAll(URL_FIELD)) found.add(m[1]);
+  if (text.includes("[")) {
+    for (const m of text.matchAll(SUBSCRIPT)) if (!KEEP_NAMES.has(m[3]) && isSecretName(m[2])) found.add(m[3]);
+  }
+  return found;
+}
+
+/** The variables a call's arguments pass right after a quoted secret's name
+ * (`os.putenv("DB_PASSWORD", pw)`, `environ.setdefault("OPENAI_API_KEY", k)`,
+ * `setattr(cfg, "api_key", k)`, `config.set("db", "password", pw)`). Mirrors Python's
+ * `_keyed_arguments`. */
+function keyedArguments(parts: string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const quoted = QUOTED_ARGUMENT.exec(parts[i]);
+    const name = parts[i + 1].trim();
+    if (quoted && BARE_NAME.test(name) && !KEEP_NAMES.has(name) && isSecretName(quoted[2])) found.push(name);
+  }
   return found;
 }
 

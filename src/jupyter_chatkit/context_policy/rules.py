@@ -229,6 +229,17 @@ ALIAS_ASSIGNMENT = (
 ALIAS_CALL = (
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]{0,100})[ \t]*(=[ \t]*)?\(([^()\n]{1,400})\)"
 )
+# A variable set under a quoted key (``os.environ["AWS_SECRET_ACCESS_KEY"] = aws``,
+# ``config["db"]["password"] = pw``): a secret-named key holds it (values.aliases).
+# Groups: 1 the quote, 2 the key, 3 the variable.
+SUBSCRIPT_ALIAS = (
+    r"(?<=[A-Za-z0-9_\])])[ \t]*\[[ \t]*(['\"])([^'\"\n]{1,100})\1[ \t]*\][ \t]*=(?!=)"
+    r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?=$|[\n;#])"
+)
+# One argument of a call that is a quoted name (``os.putenv("DB_PASSWORD", pw)``,
+# ``setdefault("OPENAI_API_KEY", k)``, ``setattr(cfg, "api_key", k)``): a secret's name
+# there makes the variable passed next that secret (flows.py). Groups: 1 quote, 2 name.
+QUOTED_ARGUMENT = r"^[ \t]*(['\"])([^'\"\n]{1,100})\1[ \t]*$"
 # A variable as a URL's password in an f-string or a format string (``f"{u}:{pw}@h"``).
 URL_PASSWORD_FIELD = r"[^\s'\"/:{}]*:\{([A-Za-z_][A-Za-z0-9_]*)\}@"
 # ``api_key = a + b``, ``password = "".join(parts)``, ``token = f"{head}{tail}"``: a
@@ -524,6 +535,8 @@ def rules_dict() -> dict[str, Any]:
         "aliasAssignment": ALIAS_ASSIGNMENT,
         "aliasCall": ALIAS_CALL,
         "urlPasswordField": URL_PASSWORD_FIELD,
+        "subscriptAlias": SUBSCRIPT_ALIAS,
+        "quotedArgument": QUOTED_ARGUMENT,
         "assignedExpression": ASSIGNED_EXPRESSION,
         "expressionPart": EXPRESSION_PART,
         "transcript": TRANSCRIPT,
