@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -73,6 +74,39 @@ async def test_a_follow_up_finishes_after_the_client_leaves(
         body("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
     )
     assert await endpoint.stored_answer(thread_id) == ANSWER
+
+
+async def test_a_new_conversation_left_before_its_first_byte_keeps_its_message(
+    endpoint: Endpoint, fake_llm: FakeLLM
+) -> None:
+    """A page that leaves a ``threads.create`` before any byte of its answer came (a
+    reload, or a new conversation started, right after Enter): the thread and message
+    are still stored and answered, and listed (LOST12: a sidebar message seen nowhere)."""
+    fake_llm.script(Reply(ANSWER))
+    payload = body("threads.create", input=user_input("hello there")).encode()
+    url = urlsplit(endpoint.url)
+    head = "".join(
+        [
+            f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n",
+            *(f"{k}: {v}\r\n" for k, v in endpoint.headers.items()),
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n",
+        ]
+    )
+    _, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(head.encode() + payload)
+    await writer.drain()
+    writer.transport.abort()  # gone before the answer's first byte
+    assistant = await endpoint.holder.get()
+    context = RequestContext(user_id=LOCAL_USER)
+    listed: list[str] = []
+    for _ in range(100):
+        page = await assistant.store.load_threads(20, None, "desc", context)
+        listed = [t.id for t in page.data]
+        if listed:
+            break
+        await asyncio.sleep(0.05)
+    assert len(listed) == 1, "the message sent was lost with its connection"
+    assert await endpoint.stored_answer(listed[0]) == ANSWER
 
 
 async def test_coming_back_mid_answer_follows_it_live(
