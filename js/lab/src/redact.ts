@@ -48,6 +48,7 @@ import { CallRedaction, namesASecret, pairHides } from "./redactcalls";
 import { keptUnderIdName, keyLines, keyishCells, manifestPairs, splitRows, wholeStreams } from "./redactdata";
 import { hideSecretManifests } from "./redactmanifest";
 import { hideAnnotatedValues } from "./redactannotated";
+import { multilineText } from "./streams";
 import { aliasSets, aliases, fstringKeeps } from "./redactflows";
 
 export {
@@ -463,21 +464,27 @@ export class Redactor extends CallRedaction {
    * (`part1 = 'sk-…'` in one, `api_key = part1 + part2` in the next): the pieces' literals
    * are hidden in every cell, as within one source (datawalk.py's twin). A cell whose last
    * line names a variable passed where a credential goes (`connect(host, user, x)` in one
-   * cell, `print(x)` in another) has its one-line outputs hidden, as under a secret's name. */
+   * cell, `print(x)` in another) has its one-line outputs hidden, as under a secret's name.
+   * A source saved as nbformat's list of lines is read joined, and hidden line by line. */
   private splitAcrossCells(items: unknown[], out: unknown[]): void {
-    const isCell = (i: unknown): i is { source: string } =>
-      i !== null && typeof i === "object" && !Array.isArray(i) && typeof (i as { source?: unknown }).source === "string";
-    const sources = items.filter(isCell).map((i) => i.source);
+    const sources = items.map(cellSource).filter((s): s is string => s !== null);
     if (sources.length < 2) return;
     const cut = this.cut || 100_000;
     const found = aliases(sources.map((s) => codeSlice(s, cut)).join("\n"));
     if (!found.size) return;
     out.forEach((item, k) => {
-      if (!isCell(item)) return;
-      let cell: { source: string; outputs?: unknown } = item;
-      const hidden = this.aliased(cell.source, found);
-      if (hidden !== cell.source) out[k] = cell = { ...cell, source: hidden };
-      if (Array.isArray(cell.outputs) && namesOneOf(cell.source, found)) {
+      const source = cellSource(item);
+      if (source === null) return;
+      let cell = item as { source: unknown; outputs?: unknown };
+      const raw = cell.source;
+      if (typeof raw === "string") {
+        const hidden = this.aliased(raw, found);
+        if (hidden !== raw) out[k] = cell = { ...cell, source: hidden };
+      } else if (Array.isArray(raw)) {
+        const hidden = raw.map((v: unknown) => (typeof v === "string" ? this.aliased(v, found) : v));
+        if (hidden.some((v, i) => v !== raw[i])) out[k] = cell = { ...cell, source: hidden };
+      }
+      if (Array.isArray(cell.outputs) && namesOneOf(source, found)) {
         out[k] = { ...cell, outputs: hideCellOutputs(cell.outputs, hideShownCredential) };
       }
     });
@@ -624,4 +631,13 @@ export function policyResult(result: unknown, hint = ""): Record<string, unknown
   const body = bound(obj, RESULT_BUDGET, hint || DEFAULT_HINT) as Record<string, unknown>;
   const redacted = JSON.stringify(body).split(RULES.placeholderOpen).length - 1;
   return { ...body, redacted };
+}
+
+/** A cell's (`{source: …}`) source as one text: a string, or nbformat's list of lines
+ * joined (`multilineText`); null for anything else. Mirrors datawalk.py's `_cell_source`. */
+function cellSource(item: unknown): string | null {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) return null;
+  const source = (item as { source?: unknown }).source;
+  if (typeof source === "string") return source;
+  return Array.isArray(source) ? multilineText(source) : null;
 }

@@ -356,10 +356,9 @@ class DataRedaction:
     def _split_across_cells(self, items: Any, out_items: list[Any]) -> None:
         """Cells (``{"source": …}``) whose sources build a secret from pieces set in other
         cells (``part1 = 'sk-…'`` in one, ``api_key = part1 + part2`` in the next): the
-        pieces' literals are hidden in every cell, as they are within one source."""
-        sources = [
-            i["source"] for i in items if isinstance(i, dict) and type(i.get("source")) is str
-        ]
+        pieces' literals are hidden in every cell, as they are within one source. A source
+        saved as nbformat's list of lines is read joined, and hidden line by line."""
+        sources = [s for s in map(_cell_source, items) if s is not None]
         if len(sources) < 2:
             return
         cut = self.cut or 100_000
@@ -367,15 +366,32 @@ class DataRedaction:
         if not found:
             return
         for k, item in enumerate(out_items):
-            if isinstance(item, dict) and type(item.get("source")) is str:
-                hidden = self._aliased(item["source"], found)
-                if hidden != item["source"]:
+            source = _cell_source(item)
+            if source is not None:
+                raw = item["source"]
+                hidden: Any = (
+                    self._aliased(raw, found)
+                    if type(raw) is str
+                    else [self._aliased(v, found) if type(v) is str else v for v in raw]
+                )
+                if hidden != raw:
                     out_items[k] = item = {**item, "source": hidden}
                 # ``print(x)`` in a later cell than ``connect(host, user, x)``: its
                 # one-line output is that credential (as under a secret's name).
                 outputs = item.get("outputs")
-                if isinstance(outputs, list) and names_one_of(item["source"], found):
+                if isinstance(outputs, list) and names_one_of(source, found):
                     out_items[k] = {
                         **item,
                         "outputs": hide_cell_outputs(outputs, hide_shown_credential),
                     }
+
+
+def _cell_source(item: Any) -> str | None:
+    """A cell's (``{"source": …}``) source as one text: a string, or nbformat's list of
+    lines joined (``multiline_text``); None for anything else."""
+    if not isinstance(item, dict):
+        return None
+    source = item.get("source")
+    if type(source) is str:
+        return source
+    return multiline_text(source) if type(source) is list else None
