@@ -208,8 +208,14 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       const moved = move !== moves || session.threadId !== thread;
       if (mine.stopped || moved || session.busy) {
         // Stopped before it went (or overtaken): the text goes back to the box.
-        if (!input.value.trim()) composerBox.setText(partsText(parts));
+        const back = !input.value.trim();
+        if (back) composerBox.setText(partsText(parts));
         if (moved && !mine.stopped) announce("Not sent: the conversation changed while the message was prepared.");
+        // An answer began meanwhile (a Regenerate, another chat of a shared session).
+        else if (!mine.stopped)
+          announce(
+            `Not sent: an answer began while your message was prepared.${back ? " It is back in the box." : ""}`,
+          );
         return;
       }
       const metadata = session.threadId ? undefined : options.threadMetadata?.();
@@ -241,6 +247,12 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   // The files of the message being sent, until its turn ends: a send that fails before
   // the message reached the server returns its text to the box and its files to the tray.
   let unsent: TakenAttachments | null = null;
+  /** What the toast says about an Enter held while busy; put away when the spell ends. */
+  let heldHint: string | null = null;
+  const dropHeldHint = (): void => {
+    if (heldHint && announcer.toast.textContent === heldHint) announcer.hideToast();
+    heldHint = null;
+  };
   const composerBox = new Composer(
     {
       busy: () => session.busy || preparing !== null,
@@ -250,11 +262,20 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       stop: () => {
         if (preparing && !session.busy) preparing.stopped = true;
         else session.cancel();
+        dropHeldHint(); // "press Stop": done
         // Screen readers only: the Stopped box (or the answer's "[Stopped.]") shows it, and a
         // toast repeating it covered the chips for seconds.
         announcer.tell("Stopped.");
       },
       lastMessage: () => lastUserText(),
+      // Enter while busy sends nothing: said once a busy spell (composer.ts), politely, in
+      // the live region and the toast over the box; the focus and the text stay.
+      held: () => {
+        heldHint = session.busy
+          ? "Still answering: your message stays in the box. Press Stop, or wait for the answer to end."
+          : "Your message stays in the box: the previous one is still being sent.";
+        announce(heldHint);
+      },
       escape: options.onEscape ? () => options.onEscape?.() : undefined,
       // The provider's connection, opened again while the person writes (providerwarm.ts).
       writing: providerWarmer(session),
@@ -388,6 +409,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         if (firstWords()) render();
         else schedule();
         if (wasBusy && !session.busy) {
+          dropHeldHint(); // "wait for the answer to end": it did
           void askOwedTitle(session, () => !disposed);
           // A failed answer says so (a good one says "answered", below): never the last
           // turn's words left standing.
@@ -395,7 +417,8 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
           if (failed) announcer.tell(failed);
         }
         // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
-        if (!wasBusy && session.busy) announcer.hideToast();
+        // But the hint that a message stays in the box: it still does.
+        if (!wasBusy && session.busy && !(heldHint && announcer.toast.textContent === heldHint)) announcer.hideToast();
         wasBusy = session.busy;
         break;
       case "answer":

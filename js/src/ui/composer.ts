@@ -44,6 +44,13 @@ export interface ComposerHost {
   escape?(): void;
   /** The person changed the box's text and it is not empty (they are writing). */
   writing?(): void;
+  /**
+   * The send key (or a keyboard submit) was pressed while {@link busy}, with text in the
+   * box: nothing is sent and the text stays. Asked once per busy spell, so that the host
+   * says so once (a person pressing Enter right after an answer seemed to end thought the
+   * message went).
+   */
+  held?(): void;
 }
 
 /** The message box and its button. */
@@ -64,6 +71,8 @@ export class Composer {
   private recalled: { text: string; before: string } | null = null;
   /** Whether the button shows Stop (true) or Send (false); null before it is drawn. */
   private drawnBusy: boolean | null = null;
+  /** {@link ComposerHost.held} was asked in this busy spell (cleared when it ends). */
+  private heldTold = false;
 
   constructor(
     private readonly host: ComposerHost,
@@ -91,6 +100,7 @@ export class Composer {
       if (this.host.busy()) {
         // Only the Stop button stops; a keyboard submit while answering does nothing.
         if ((e as SubmitEvent).submitter === this.sendBtn) this.host.stop();
+        else this.held();
         return;
       }
       const text = this.input.value.trim();
@@ -100,6 +110,7 @@ export class Composer {
       // the next frame, before it is painted, the box shrinks as before.
       this.input.value = "";
       this.recalled = null;
+      this.heldTold = false; // a new busy spell begins
       this.host.submit(text);
       this.fitSoon();
     });
@@ -153,6 +164,7 @@ export class Composer {
    * sent message four times (readied, sent, busy seen, the box fitted). */
   sync(): void {
     const busy = this.host.busy();
+    if (!busy) this.heldTold = false;
     if (this.drawnBusy !== busy) {
       this.drawnBusy = busy;
       this.sendBtn.replaceChildren(
@@ -230,6 +242,13 @@ export class Composer {
     this.autosize();
   }
 
+  /** A send while busy was refused: the host is told once per busy spell, if the box has text. */
+  private held(): void {
+    if (this.heldTold || !this.input.value.trim()) return;
+    this.heldTold = true;
+    this.host.held?.();
+  }
+
   private onKey(e: KeyboardEvent): void {
     const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
     const accel = (IS_MAC ? e.metaKey : e.ctrlKey) && !e.shiftKey && !e.altKey;
@@ -237,6 +256,7 @@ export class Composer {
     if (e.key === "Enter" && !e.isComposing && (this.sendKey === "Enter" ? plain : accel)) {
       e.preventDefault();
       if (!this.host.busy()) this.el.requestSubmit();
+      else this.held();
     } else if (e.key === "Escape" && plain && !e.isComposing && this.dropRecalled()) {
       // The first Esc after ↑ takes the recalled message back out; the box keeps the keyboard.
       e.preventDefault();

@@ -239,6 +239,18 @@ test(
     await box.press("Enter");
     await box.fill("two");
     await box.press("Enter");
+    // Said, politely and near the box, once: the message stays, the keyboard too.
+    const sr = page.locator(".jck-sr");
+    const said = "Your message stays in the box: the previous one is still being sent.";
+    assert.equal(await sr.textContent(), said);
+    assert.equal(await page.locator(".jck-toast:not([hidden])").textContent(), said);
+    assert.equal(await sr.getAttribute("aria-live"), "polite");
+    assert.equal(await box.evaluate((b) => b === document.activeElement), true);
+    await sr.evaluate((e) => {
+      e.textContent = "";
+    });
+    await box.press("Enter"); // pressed again in the same spell: not said again
+    assert.equal(await sr.textContent(), "");
     await page.evaluate(() => (window as any).__resolveChip());
     await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
     await page.waitForFunction(() => !(window as any).chat.session.busy);
@@ -272,6 +284,40 @@ test(
     assert.deepEqual(sends, []);
     assert.equal(await box.inputValue(), "about notebook A");
     assert.equal(await page.evaluate(() => (window as any).chat.session.busy), false);
+    // Sent again, and an answer begins while it is readied (another chat of the session):
+    // the text comes back to the box, and this time it says so.
+    await page.evaluate(() => {
+      const w = window as any;
+      const content = new Promise((resolve) => {
+        w.__resolveChip = () => resolve({ source: "y = 2" });
+      });
+      w.chat.pinContext({ id: "cell:2", kind: "cell", label: "Cell 2", resolve: () => content });
+    });
+    await box.press("Enter");
+    assert.equal(await page.evaluate(() => (window as any).chat.preparing), true);
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__hold("threads.add_user_message"); // that answer goes on until released
+      void w.chat.session.send("from elsewhere");
+    });
+    await page.waitForFunction(() => (window as any).__heldCount("threads.add_user_message") === 1);
+    await page.evaluate(() => (window as any).__resolveChip());
+    await page.waitForFunction(() => !(window as any).chat.preparing);
+    assert.equal(await box.inputValue(), "about notebook A");
+    assert.match((await page.locator(".jck-sr").textContent()) ?? "", /^Not sent: .*back in the box/);
+    assert.match((await page.locator(".jck-toast:not([hidden])").textContent()) ?? "", /^Not sent/);
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__release("threads.add_user_message");
+      w.__unhold("threads.add_user_message");
+    });
+    await page.waitForFunction(() => !(window as any).chat.session.busy);
+    const sent = await page.evaluate(() =>
+      (window as any).__sent
+        .filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message")
+        .map((b: any) => b.params.input.content[0].text),
+    );
+    assert.deepEqual(sent, ["from elsewhere"]);
     assert.deepEqual(errors, []);
     await done(page);
   },
@@ -303,10 +349,30 @@ test(
     await box.fill("again");
     await box.press("Enter");
     await page.waitForFunction(() => (window as any).__heldCount("threads.add_client_tool_output") === 1);
+    // Enter while it answers sends nothing, and says so once; the text stays in the box.
+    const sr = page.locator(".jck-sr");
+    await box.fill("more");
+    await box.press("Enter");
+    assert.match((await sr.textContent()) ?? "", /^Still answering: .*Press Stop/);
+    assert.equal(await page.locator(".jck-toast:not([hidden])").textContent(), await sr.textContent());
+    await sr.evaluate((e) => {
+      e.textContent = "";
+    });
+    await box.press("Enter");
+    assert.equal(await sr.textContent(), "");
+    assert.equal(await box.inputValue(), "more");
+    assert.equal(await box.evaluate((b) => b === document.activeElement), true);
     await page.getByRole("button", { name: "Stop answering" }).click();
     await page.waitForFunction(() => !(window as any).chat.session.busy);
     assert.equal(await page.locator(".jck-sr").textContent(), "Stopped."); // screen readers are told
-    assert.equal(await page.locator(".jck-toast").isVisible(), false);
+    assert.equal(await page.locator(".jck-toast").isVisible(), false); // "press Stop" went too
+    assert.equal(await box.inputValue(), "more");
+    const texts = await page.evaluate(() =>
+      (window as any).__sent
+        .filter((b: any) => b.type === "threads.create" || b.type === "threads.add_user_message")
+        .map((b: any) => b.params.input.content[0].text),
+    );
+    assert.equal(texts.filter((t: string) => t === "more").length, 0);
     assert.deepEqual(errors, []);
     await done(page);
   },
