@@ -443,7 +443,47 @@ export function namesSecret(source: string): boolean {
  * that credential, whatever `x` is called. Mirrors Python's `names_one_of`. */
 export function namesOneOf(source: string, names: ReadonlySet<string>): boolean {
   const line = names.size ? shownLine(source) : null;
-  return line !== null && (line.slice(0, 500).match(WORD) ?? []).some((w) => names.has(w));
+  if (line === null) return false;
+  const head = line.slice(0, 500);
+  return [...head.matchAll(WORD)].some((w) => names.has(w[0]) && showsValue(head, w.index, w.index + w[0].length));
+}
+
+// How a line reads a variable without showing its text (`x.shape`, `len(x)`,
+// `isinstance(x, str)`, `x is None`, `not x`); anything else shows it (`print(x)`,
+// `x.strip()`, `x[::-1]`, `"…" + x`, `f"{x}"`). Mirrors Python's values.py.
+const ATTRIBUTE_AFTER = /^\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\(?)/;
+const COMPARED_AFTER = /^\s*(?:==|!=|<=|>=|<(?!<)|>(?!>)|is\b|in\b|not\s+in\b)/;
+const COMPARED_BEFORE = /(?:==|!=|<=|>=|(?<![<-])<|(?<![>-])>|\bis|\bnot)\s*$/;
+const PROPERTY_CALL_BEFORE = /(?<![A-Za-z0-9_.])(len|type|bool|isinstance|id|callable|hasattr)\s*\(\s*$/;
+const ONLY_ARGUMENT = /^\s*\)/;
+const AN_ARGUMENT = /^\s*[),]/;
+// A string's methods that return a flag or a count, not text.
+const COUNTING_METHODS = new Set(
+  (
+    "startswith endswith isalnum isalpha isascii isdecimal isdigit isidentifier islower" +
+    " isnumeric isprintable isspace istitle isupper count find rfind index rindex __len__ __sizeof__"
+  ).split(" "),
+);
+// Attributes that may hold the text itself (`auth.password`, `x.value`, `x.__dict__`).
+const TEXT_ATTRIBUTES = new Set("value text content data raw string str plain decoded dict args secret".split(" "));
+
+/** True unless the name at `line.slice(start, end)` is only read for a property of its
+ * value: an attribute (`x.shape`; not one that may hold text, `x.value`, `x.password`), a
+ * method returning a flag or a count (any other call, `x.strip()`, shows text), the one
+ * argument of `len`/`type`/`bool`/`id`/`callable` (the first of `isinstance`/`hasattr`),
+ * or a comparison's side (`x is None`, `x == y`, `not x`). Mirrors Python's `_shows_value`. */
+function showsValue(line: string, start: number, end: number): boolean {
+  const after = line.slice(end);
+  const before = line.slice(0, start);
+  const attribute = ATTRIBUTE_AFTER.exec(after);
+  if (attribute) {
+    const [, name, called] = attribute;
+    if (called) return !COUNTING_METHODS.has(name);
+    return isSecretName(name) || TEXT_ATTRIBUTES.has(name.replace(/^_+|_+$/g, "").toLowerCase());
+  }
+  if (COMPARED_AFTER.test(after) || COMPARED_BEFORE.test(before)) return false;
+  const call = PROPERTY_CALL_BEFORE.exec(before);
+  return !(call && (call[1] === "type" ? ONLY_ARGUMENT : AN_ARGUMENT).test(after));
 }
 
 /** A one-line output of a cell that `namesSecret`, as a placeholder (flags, short

@@ -503,7 +503,89 @@ def names_one_of(source: str, names: frozenset[str]) -> bool:
     where a credential goes, :func:`aliases`): ``print(x)`` or ``x`` after
     ``connect(host, user, x)`` shows that credential, whatever ``x`` is called."""
     shown = _shown_line(source) if names else None
-    return shown is not None and any(w in names for w in WORD.findall(shown[:500]))
+    if shown is None:
+        return False
+    head = shown[:500]
+    return any(
+        w.group() in names and _shows_value(head, w.start(), w.end()) for w in WORD.finditer(head)
+    )
+
+
+# How a line reads a variable without showing its text (``x.shape``, ``len(x)``,
+# ``isinstance(x, str)``, ``x is None``, ``not x``); anything else shows it (``print(x)``,
+# ``x.strip()``, ``x[::-1]``, ``"…" + x``, ``f"{x}"``). Mirrored by redactnames.ts.
+_ATTRIBUTE_AFTER = lazy_compile(r"\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\(?)")
+_COMPARED_AFTER = lazy_compile(r"\s*(?:==|!=|<=|>=|<(?!<)|>(?!>)|is\b|in\b|not\s+in\b)")
+_COMPARED_BEFORE = lazy_compile(r"(?:==|!=|<=|>=|(?<![<-])<|(?<![>-])>|\bis|\bnot)\s*\Z")
+_PROPERTY_CALL_BEFORE = lazy_compile(
+    r"(?<![A-Za-z0-9_.])(len|type|bool|isinstance|id|callable|hasattr)\s*\(\s*\Z"
+)
+_ONLY_ARGUMENT = lazy_compile(r"\s*\)")
+_AN_ARGUMENT = lazy_compile(r"\s*[),]")
+# A string's methods that return a flag or a count, not text.
+_COUNTING_METHODS = frozenset(
+    [
+        "startswith",
+        "endswith",
+        "isalnum",
+        "isalpha",
+        "isascii",
+        "isdecimal",
+        "isdigit",
+        "isidentifier",
+        "islower",
+        "isnumeric",
+        "isprintable",
+        "isspace",
+        "istitle",
+        "isupper",
+        "count",
+        "find",
+        "rfind",
+        "index",
+        "rindex",
+        "__len__",
+        "__sizeof__",
+    ]
+)
+# Attributes that may hold the text itself (``auth.password``, ``x.value``, ``x.__dict__``).
+_TEXT_ATTRIBUTES = frozenset(
+    [
+        "value",
+        "text",
+        "content",
+        "data",
+        "raw",
+        "string",
+        "str",
+        "plain",
+        "decoded",
+        "dict",
+        "args",
+        "secret",
+    ]
+)
+
+
+def _shows_value(line: str, start: int, end: int) -> bool:
+    """True unless the name at ``line[start:end]`` is only read for a property of its
+    value: an attribute (``x.shape``, ``x.dtype``, ``x.__class__``; not one that may hold
+    text, ``x.value``, ``x.password``), a method returning a flag or a count
+    (``x.startswith("sk-")``; any other call, ``x.strip()``, shows text), the one argument
+    of ``len``/``type``/``bool``/``id``/``callable`` (the first of ``isinstance``/
+    ``hasattr``), or a comparison's side (``x is None``, ``x == y``, ``not x``)."""
+    after, before = line[end:], line[:start]
+    attribute = _ATTRIBUTE_AFTER.match(after)
+    if attribute:
+        name, called = attribute.group(1, 2)
+        if called:
+            return name not in _COUNTING_METHODS
+        return is_secret_name(name) or name.strip("_").lower() in _TEXT_ATTRIBUTES
+    if _COMPARED_AFTER.match(after) or _COMPARED_BEFORE.search(before):
+        return False
+    call = _PROPERTY_CALL_BEFORE.search(before)
+    closes = _ONLY_ARGUMENT if call and call.group(1) == "type" else _AN_ARGUMENT
+    return not (call and closes.match(after))
 
 
 def hide_shown_secret(text: str) -> str:
