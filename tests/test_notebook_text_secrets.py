@@ -89,6 +89,28 @@ def test_a_credential_passed_under_any_name_then_shown_is_hidden() -> None:
     assert PASSED not in read and "north-west" in read and "sales-warehouse" in read
 
 
+def test_a_passed_credentials_properties_stay_and_its_text_is_hidden() -> None:
+    """After ``connect(host, user, x)``, a later cell reading a property of ``x``
+    (``x.shape``, ``print(x.dtype)``, ``type(x)``) keeps its output; one showing its text
+    (``x.strip()``, ``x[::-1]``) has it hidden: an attached notebook and a mentioned one."""
+    shown = [
+        ("x.shape", "(120, 3)"),
+        ("print(x.dtype)", "float64"),
+        ("type(x)", "<class 'str'>"),
+        ("x.strip()", PASSED),
+        ("x[::-1]", PASSED[::-1]),
+    ]
+    cells = [code("x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)")]
+    cells += [code(s, stdout(o + "\n")) for s, o in shown]
+    text = ContextPolicy().text(notebook_text(saved(*cells)) or "")[0]
+    sent = "--- cell 0 (code) ---\nconn = psycopg2.connect('db', 'ada', x)\n" + "".join(
+        f"--- cell {i} (code) ---\n{s}\n[stdout]\n{o}\n" for i, (s, o) in enumerate(shown, 1)
+    )
+    for read in (text, hide_printed_secrets(sent)):
+        assert PASSED not in read and PASSED[::-1] not in read, read
+        assert all(o in read for o in ("(120, 3)", "float64", "<class 'str'>")), read
+
+
 def test_other_outputs_stay() -> None:
     raw = saved(
         code("rows = 42\nrows", {"output_type": "execute_result", "data": {"text/plain": ["42"]}}),

@@ -154,6 +154,9 @@ test("a cell showing a variable passed where a credential goes hides a password-
   assert.ok(passed.has("x"));
   assert.ok(namesOneOf("print(x)", passed) && namesOneOf("# shown\nx\n", passed));
   assert.ok(!namesOneOf("y = x", passed) && !namesOneOf("print(region)", passed) && !namesOneOf("print(x)", new Set()));
+  // Its text shown, not a property read (`x.shape`, `len(x)`, `x is None`).
+  assert.ok(["x.strip()", "x[::-1]", "str(x)", "'pw: ' + x", 'f"{x}"', "x.value"].every((s) => namesOneOf(s, passed)));
+  assert.ok(!["x.shape", "print(x.dtype)", "len(x)", "type(x)", "isinstance(x, str)", "x is None"].some((s) => namesOneOf(s, passed)));
   assert.equal(hideShownCredential("Tr0ub4dor&3xQ9\n"), "«redacted: str, 14 chars»");
   assert.equal(hideShownCredential("'hunter2hunter2'"), "«redacted: str, 14 chars»");
   // A name (no digit, no symbol), a flag, a multi-line output stay.
