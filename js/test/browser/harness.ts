@@ -202,6 +202,18 @@ export async function ask(page: Page, text: string, answers: number): Promise<vo
     { timeout: 15000 },
   );
   await page.waitForFunction(() => !(window as any).chat.session.busy);
+  // The chat draws a state in the next animation frame: the turn's end, and with it this
+  // message's own bubble, are on the page only then (on a loaded machine the caller read
+  // the page before: a failed turn's error box from the turn before had already matched).
+  // A test that stops the page's frames (a background tab) has the chat draw in a timer
+  // (ui/scheduler.ts): a quarter second stands in for the two frames there.
+  await page.evaluate(
+    () =>
+      new Promise<void>((drawn) => {
+        setTimeout(drawn, 250);
+        requestAnimationFrame(() => requestAnimationFrame(() => drawn()));
+      }),
+  );
 }
 
 /** Resolves after ``n`` animation frames of the page. */
