@@ -603,13 +603,19 @@ def hide_shown_secret(text: str) -> str:
 _CREDENTIAL_CHAR = lazy_compile(r"[^A-Za-z_.\- ]")
 
 
+def passed_credential(value: str) -> bool:
+    """Whether ``value``, passed where a credential goes (:func:`aliases`), is taken for
+    one: call positions are read by rule, so only a value with a digit or a symbol is
+    (``sales-warehouse``, a database's name passed after the password, is not)."""
+    return _CREDENTIAL_CHAR.search(value) is not None
+
+
 def hide_shown_credential(text: str) -> str:
     """:func:`hide_shown_secret` for a cell whose last line names a variable passed where
-    a credential goes (:func:`names_one_of`): call positions are read by rule, so only a
-    value with a digit or a symbol is taken for one (``sales-warehouse``, a database's
-    name passed after the password, stays)."""
+    a credential goes (:func:`names_one_of`), when its value is taken for one
+    (:func:`passed_credential`)."""
     inner = text.strip().strip("'\"")
-    return hide_shown_secret(text) if _CREDENTIAL_CHAR.search(inner) else text
+    return hide_shown_secret(text) if passed_credential(inner) else text
 
 
 def hide_cell_outputs(outputs: list[Any], hide: Callable[[str], str]) -> list[Any]:

@@ -37,7 +37,7 @@ from ..context_policy.environ import is_env_allowed
 from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.names import is_secret_name, normalize_name, unnumbered
 from ..context_policy.redact import Redactor
-from ..context_policy.values import aliases, looks_like_file_path
+from ..context_policy.values import aliases, looks_like_file_path, passed_credential
 from .values.common import hides_in_credential, is_credential_class, is_credential_holder
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
 from .values.typeinfo import (
@@ -61,8 +61,6 @@ MAX_SECRETS = 500
 # ``admin``, ``enabled`` under ``session =`` would hide every use of the word).
 _PLAIN_WORD = lazy_compile(r"^[A-Za-z _-]{0,9}$")
 _MIN_CHARS = 5
-# What a password has and a name (of a user, a database, a host) mostly has not.
-_CREDENTIAL_CHAR = lazy_compile(r"[^A-Za-z_.\- ]")
 # A lower-case identifier beside a secret's name is one more name (``{"user", "password"}``).
 _NAME_LIKE = lazy_compile(r"^[a-z_]+$")
 # A set pairing a secret's name with its value is small (``{"password", "hunter2"}``); a
@@ -556,15 +554,9 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     passed = _credential_names(items)
     for name, value in items if passed else ():
         # A text only: a name passed as a credential once and bound to a frame since
-        # would hide every word of the frame. And one with a digit or a symbol: a call's
-        # positions are read by rule (``connect(host, user, pw, db)``), and a database's,
-        # a user's or a host's name (``sales-warehouse``) hidden everywhere blanks data.
-        if (
-            type(name) is str
-            and name in passed
-            and type(value) is str
-            and _CREDENTIAL_CHAR.search(value) is not None
-        ):
+        # would hide every word of the frame. And one taken for a credential (a digit or
+        # a symbol): a database's, a user's or a host's name hidden everywhere blanks data.
+        if type(name) is str and name in passed and type(value) is str and passed_credential(value):
             walk.add(value, 0)
     for name, value in list(os.environ.items()):
         # ``PWD``, ``OLDPWD``: directories, not passwords.
