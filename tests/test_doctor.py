@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fixtures.fake_llm import FAKE_API_KEY, FakeLLM, Reply
+from tests.fixtures.html_page import serve_html
 from tests.fixtures.ports import free_port
 
 from .fresh_python import fresh_python_servers as fresh_python_servers  # autouse
@@ -301,22 +300,6 @@ def test_the_answer_is_timed_from_the_request_not_from_loading_the_client(
     assert "loading the OpenAI client took" in check.detail
 
 
-class _WebPage(BaseHTTPRequestHandler):
-    """A web page for any request: what a proxy or a server's own UI answers at a base
-    URL that is not its API."""
-
-    def do_POST(self) -> None:
-        body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.mark.parametrize("api", ["chat_completions", "responses"])
 @pytest.mark.parametrize("reply", ["web page", "json of another kind"])
 def test_a_reply_that_is_no_model_answer_fails_the_check(
@@ -331,12 +314,9 @@ def test_a_reply_that_is_no_model_answer_fails_the_check(
     base_url = fake_llm.base_url
     with contextlib.ExitStack() as stack:
         if reply == "web page":
-            server = HTTPServer(("127.0.0.1", 0), _WebPage)
-            # A short poll: shutdown() waits for one.
-            threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
-            stack.callback(server.server_close)
-            stack.callback(server.shutdown)
-            base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+            # What a proxy or a server's own UI answers at a base URL that is not its API.
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            base_url = stack.enter_context(serve_html(page)) + "v1"
         else:
             fake_llm.script(Fault(status=200, body={"detail": "ok"}))
         check = check_request(JupyterChatKit(base_url=base_url, model="m", api=api), 5)

@@ -3,12 +3,11 @@ pages leave in their origins' storage is gone for the next test."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.fixtures.html_page import serve_html
 
 pytestmark = [pytest.mark.browser]
 
@@ -16,26 +15,8 @@ pytestmark = [pytest.mark.browser]
 @pytest.fixture
 def origin() -> Iterator[str]:
     """An http origin serving one blank page."""
-
-    class Blank(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<html><body>blank</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Blank)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_html(b"<html><body>blank</body></html>") as url:
+        yield url
 
 
 def test_storage_a_closing_page_writes_is_cleared(_active_browser: Any, origin: str) -> None:
