@@ -111,6 +111,31 @@ def test_a_passed_credentials_properties_stay_and_its_text_is_hidden() -> None:
         assert all(o in read for o in ("(120, 3)", "float64", "<class 'str'>")), read
 
 
+def test_a_credential_passed_after_long_cells_is_read_the_same_in_both_readers() -> None:
+    """A notebook whose first cells hold 250,000 characters of code (a long data literal)
+    before ``connect(host, user, x)``: the attached notebook's reader hid the later
+    ``print(x)``, the reader of a mentioned notebook's text (cut at 200,000 characters of
+    source in all) did not. Both read each cell's first 100,000 characters now."""
+    filler = "rows = [" + ", ".join(["1.5"] * 16_000) + "]"
+    cells = [code(filler) for _ in range(5)]
+    cells += [
+        code("x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)"),
+        code("print(x)", stdout(PASSED + "\n")),
+        code("print(len(rows))", stdout("16000\n")),
+    ]
+    text = notebook_text(saved(*cells)) or ""
+    sent = "".join(
+        f"--- cell {i} (code) ---\n{joined}\n"
+        for i, joined in enumerate([filler] * 5 + [cells[5]["source"]])
+    )
+    sent += f"--- cell 6 (code) ---\nprint(x)\n[stdout]\n{PASSED}\n"
+    sent += "--- cell 7 (code) ---\nprint(len(rows))\n[stdout]\n16000\n"
+    assert len(sent) > 250_000
+    for read in (text, hide_printed_secrets(sent)):
+        assert PASSED not in read
+        assert "\n16000" in read
+
+
 def test_other_outputs_stay() -> None:
     raw = saved(
         code("rows = 42\nrows", {"output_type": "execute_result", "data": {"text/plain": ["42"]}}),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -476,12 +477,8 @@ def notebook_text(raw: str) -> str | None:
 
     # Variables the notebook passes where a credential goes (``connect(host, user, x)``):
     # a later ``print(x)`` shows that credential, whatever ``x`` is called.
-    passed = aliases(
-        "\n".join(
-            joined(c.get("source"))[:100_000]
-            for c in cells[:2_000]
-            if isinstance(c, dict) and not is_private(c)
-        )
+    passed = _passed(
+        joined(c.get("source")) if isinstance(c, dict) and not is_private(c) else "" for c in cells
     )
     parts: list[str] = []
     for index, cell in enumerate(cells):
@@ -554,7 +551,7 @@ def hide_printed_secrets(text: str) -> str:
     # its last line names a secret, or a variable passed where a credential goes.
     secret: Callable[[str], str] | None = None
     read = False
-    passed = aliases("\n".join(_source_lines(text))[:200_000])
+    passed = _passed(_cell_sources(text))
 
     def flush() -> None:
         nonlocal block
@@ -588,16 +585,28 @@ def hide_printed_secrets(text: str) -> str:
     return "\n".join(out)
 
 
-def _source_lines(text: str) -> list[str]:
-    """The cells' source lines of a notebook read as :func:`notebook_text` writes it
-    (what follows a cell header up to its first output header)."""
-    lines: list[str] = []
-    in_source = False
+def _cell_sources(text: str) -> Iterator[str]:
+    """Each cell's source in a notebook read as :func:`notebook_text` writes it (what
+    follows a cell header up to its first output header)."""
+    lines: list[str] | None = None
     for line in text.split("\n"):
         if _CELL_HEADER.fullmatch(line):
-            in_source = True
+            if lines is not None:
+                yield "\n".join(lines)
+            lines = []
         elif _OUTPUT_HEADER.fullmatch(line):
-            in_source = False
-        elif in_source:
+            if lines is not None:
+                yield "\n".join(lines)
+            lines = None
+        elif lines is not None:
             lines.append(line)
-    return lines
+    if lines is not None:
+        yield "\n".join(lines)
+
+
+def _passed(sources: Iterable[str]) -> frozenset[str]:
+    """The variables cells pass where a credential goes (``connect(host, user, x)``), read
+    in the first 2,000 cells, 100,000 characters of each, as the sidebar's notebookText
+    reads them: the same bound for a notebook read here and for its text a front end
+    sent (that text was cut at 200,000 characters of source in all)."""
+    return aliases("\n".join(s[:100_000] for s in itertools.islice(sources, 2_000)))
