@@ -145,7 +145,8 @@ async def test_undo_action_marks_steps_undone_once(sqlite_store: SQLStore) -> No
 async def test_undo_refuses_what_is_no_agent_insert_or_edit(sqlite_store: SQLStore) -> None:
     assistant, _, thread_id = await insert_edit_run_thread(sqlite_store)
     insert, _, run = await steps(sqlite_store, thread_id)
-    for item_ids in ([run.id], ["no-such-item"], [], "x", [insert.id, 3]):
+    # An id the store refuses (a NUL) too: ChatKit's bare stream.error, no words, before.
+    for item_ids in ([run.id], ["no-such-item"], [], "x", [insert.id, 3], [insert.id, "a\x00b"]):
         events = await stream(assistant, undo(thread_id, item_ids))
         errors = [e for e in events if isinstance(e, ErrorEvent)]
         assert errors and errors[0].message, item_ids

@@ -246,6 +246,53 @@ async def test_nul_is_refused_the_same_way_on_both_backends(store: SQLStore) -> 
 
 
 @pytest.mark.asyncio
+async def test_a_lone_surrogate_is_refused_the_same_way_on_both_backends(
+    store: SQLStore,
+) -> None:
+    # Our own requests (protocol.Turn) are read by Python's JSON parser, which makes a
+    # lone surrogate of "\\ud800": SQLite's driver refused it (a 400), asyncpg failed
+    # (a 500 on PostgreSQL, its traceback logged).
+    await store.save_thread(thread("thr_a", title="ok"), ALICE)
+    await store.add_thread_item("thr_a", message("m", "thr_a"), ALICE)
+    bad = "x\ud800y"
+    calls = [
+        store.load_thread(bad, ALICE),
+        store.change_thread(bad, lambda t: False, ALICE),
+        store.delete_thread(bad, ALICE),
+        store.load_threads(5, bad, "asc", ALICE),
+        store.load_thread_items(bad, None, 5, "asc", ALICE),
+        store.load_thread_items("thr_a", bad, 5, "asc", ALICE),
+        store.load_item("thr_a", bad, ALICE),
+        store.delete_thread_item("thr_a", bad, ALICE),
+        store.save_feedback("thr_a", [bad], "positive", ALICE),
+        store.load_attachment(bad, ALICE),
+        store.load_threads(5, None, "asc", RequestContext(user_id=bad)),
+    ]
+    for call in calls:
+        with pytest.raises(UnicodeError):
+            await call
+    loaded = await store.load_thread("thr_a", ALICE)
+    assert loaded.title == "ok"
+    page = await store.load_thread_items("thr_a", None, 10, "asc", ALICE)
+    assert [i.id for i in page.data] == ["m"]
+
+
+@pytest.mark.asyncio
+async def test_feedback_on_too_many_items_is_refused_on_both_backends(store: SQLStore) -> None:
+    # Each id was a bound parameter of one query: past asyncpg's 32,767 the store was
+    # said to be unavailable (a 503) on PostgreSQL.
+    from jupyter_chatkit.store.feedback import MAX_FEEDBACK_ITEMS
+
+    await store.save_thread(thread("thr_a"), ALICE)
+    await store.add_thread_item("thr_a", message("m", "thr_a"), ALICE)
+    many = ["m", *(f"msg_{i}" for i in range(40_000))]
+    with pytest.raises(ValueError, match="at most"):
+        await store.save_feedback("thr_a", many, "positive", ALICE)
+    await store.save_feedback("thr_a", ["m"] * (MAX_FEEDBACK_ITEMS + 1), "negative", ALICE)
+    assert await store.load_feedback("thr_a", ALICE) == {"m": "negative"}
+
+
+@pytest.mark.asyncio
 async def test_nul_inside_item_content_round_trips(store: SQLStore) -> None:
     # Content is stored as JSON, where NUL is the escape \\u0000: both backends keep it.
     await store.save_thread(thread("thr_a", metadata={"k": "a\x00b"}), ALICE)

@@ -58,6 +58,7 @@ from ..protocol import (
 )
 from ..settings import Settings
 from ..store import MAX_THREAD_TITLE_CHARS, SQLStore
+from ..store.engine import NulCharacterError
 from . import notebook_threads, thread_responses, turn_failures, turn_notices
 from .agent import build_agent, build_title_agent
 from .agent_tools import METADATA_KEY, host_card_buttons, thread_agent_settings
@@ -75,7 +76,7 @@ from .models import build_model, close_model, set_tracing
 from .new_threads import NewThreadLimit
 from .partial import KeepPartialOutput
 from .request_checks import check_streaming_request, refuse_not_served
-from .results import JsonResult, StreamResult, wire_json
+from .results import JsonResult, StreamResult, safe_message, wire_json
 from .running import RunningTurns
 from .scrub import Scrubber, register_secret
 from .step_starts import started_step
@@ -448,7 +449,23 @@ class NotebookAssistant(ChatKitHooks):
 
         ``message.edit`` (no card) edits and re-sends a user message (message_edit.py);
         ``agent.undo`` (no card) records reverted Agent steps (agent_undo.py).
+
+        Text of the payload the store refuses (a NUL, a lone surrogate in an id) is said
+        as any request's (a 400's words), not as ChatKit's bare ``stream.error``.
         """
+        try:
+            async for event in self._action(thread, action, sender, context):
+                yield event
+        except (NulCharacterError, UnicodeError) as exc:
+            raise CustomStreamError(safe_message(exc), allow_retry=False) from None
+
+    async def _action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
         if action.type == ACTION_EDIT_MESSAGE:
             async for event in edit_message(self, thread, action, context):
                 yield event

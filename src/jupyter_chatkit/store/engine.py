@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -218,6 +219,15 @@ class NulCharacterError(ValueError):
     """A value for the database holds U+0000, which PostgreSQL text cannot store."""
 
 
+class NotUnicodeError(UnicodeError):
+    """A value for the database holds a lone surrogate, which UTF-8 cannot encode."""
+
+
+# A lone surrogate: Python's JSON parser makes one of a "\\ud800" escape (our own
+# requests, protocol.Turn, are parsed with it), and neither store can encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
     """An engine for a URL from :func:`resolve_url`, with the SQLite setup applied.
 
@@ -280,18 +290,25 @@ def _refuse_nul(
     _context: Any,
     executemany: bool,
 ) -> None:
-    """Refuse NUL in any text parameter, on both backends alike.
+    """Refuse NUL and lone surrogates in any text parameter, on both backends alike.
 
     asyncpg rejects U+0000 in text (a 500 that only PostgreSQL users would see) while
     SQLite stores it; refusing it here, for every statement, makes both stores answer
     the same ``ValueError``, which the server turns into a 400. JSON payloads are not
-    affected: their NULs are escaped as ``\\u0000``.
+    affected: their NULs are escaped as ``\\u0000``. A lone surrogate (an id in one of
+    our own requests) is a ``UnicodeError`` from SQLite's driver, but a driver error of
+    asyncpg's (a 500, its traceback logged): refused here as SQLite's driver does.
     """
     rows = parameters if executemany else [parameters]
     for row in rows:
         values = row.values() if isinstance(row, dict) else row
-        if any(isinstance(value, str) and "\x00" in value for value in values or ()):
-            raise NulCharacterError("Text must not contain NUL characters (U+0000).")
+        for value in values or ():
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                raise NulCharacterError("Text must not contain NUL characters (U+0000).")
+            if not value.isascii() and _SURROGATE.search(value):
+                raise NotUnicodeError("Text must be valid Unicode (no lone surrogates).")
 
 
 async def use_wal(engine: AsyncEngine, lock_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:

@@ -19,11 +19,22 @@ from .statements import require_thread
 FEEDBACK_KINDS: frozenset[str] = frozenset({"positive", "negative"})
 """The kinds of feedback the store records."""
 
+MAX_FEEDBACK_ITEMS = 1000
+"""The most items one feedback names (a chat rates one answer: a few items). Each is a
+bound parameter of one query, and PostgreSQL's driver takes at most 32,767: past that a
+request for 40,000 made items.feedback a 503, the store said to be unavailable."""
+
 
 def check_kind(kind: str) -> None:
     """A ``ValueError`` for a kind other than ``"positive"`` or ``"negative"``."""
     if kind not in FEEDBACK_KINDS:
         raise ValueError(f"feedback kind must be 'positive' or 'negative', not {kind!r}")
+
+
+def check_items(item_ids: Collection[str]) -> None:
+    """A ``ValueError`` for feedback naming more than :data:`MAX_FEEDBACK_ITEMS` items."""
+    if len(item_ids) > MAX_FEEDBACK_ITEMS:
+        raise ValueError(f"Feedback names at most {MAX_FEEDBACK_ITEMS:,} items of a conversation.")
 
 
 def write_feedback(

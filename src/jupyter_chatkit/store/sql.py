@@ -49,7 +49,7 @@ from .engine import (
     use_wal,
 )
 from .fastsql import execute
-from .feedback import check_kind, read_feedback, write_feedback
+from .feedback import check_items, check_kind, read_feedback, write_feedback
 from .held_turns import HeldTurns
 from .migrations import migrate
 from .notebooks import adopt_notebook as _adopt_notebook
@@ -552,6 +552,7 @@ class SQLStore(HeldTurns, AttachmentMetadata, Store[RequestContext]):
         """Record ``kind`` on items of this user's thread; all ids must exist or none is saved."""
         check_kind(kind)
         wanted = set(item_ids)
+        check_items(wanted)
         stamp = now_us()
         user_id = context.user_id
         dialect = self._dialect
