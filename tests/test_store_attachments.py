@@ -23,6 +23,7 @@ from chatkit.types import (
 
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import (
+    AttachmentSentError,
     AttachmentSizeMismatchError,
     AttachmentTooLargeError,
     SQLStore,
@@ -253,6 +254,16 @@ async def test_attachment_flow_through_chatkit_server(store: SQLStore) -> None:
         await _call(
             server, {"type": "attachments.delete", "params": {"attachment_id": attachment_id}}, BOB
         )
+
+    # Nor can Alice delete it while her message holds it (a hostile client): the
+    # conversation keeps its file, as an upload cannot change its bytes.
+    with pytest.raises(AttachmentSentError):
+        await _call(
+            server,
+            {"type": "attachments.delete", "params": {"attachment_id": attachment_id}},
+            ALICE,
+        )
+    assert (await store.attachments.read_bytes(attachment_id, ALICE))[1] == b"note"
 
     # Deleting the thread takes the attachment with it.
     await _call(server, {"type": "threads.delete", "params": {"thread_id": thread_id}}, ALICE)

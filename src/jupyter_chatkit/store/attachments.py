@@ -245,10 +245,22 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
         return attachment, bytes(row.data)
 
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
-        """Delete this user's attachment and its bytes; ``NotFoundError`` if there is none."""
-        stmt = delete(attachments).where(
-            attachments.c.id == attachment_id, attachments.c.user_id == context.user_id
-        )
-        rowcount = await self._hop.write(lambda conn: int(conn.execute(stmt).rowcount))
-        if rowcount == 0:
-            raise NotFoundError(f"attachment {attachment_id} not found")
+        """Delete this user's attachment and its bytes; ``NotFoundError`` if there is none,
+        :class:`AttachmentSentError` once a message holding it was stored: the message
+        keeps its file (as :meth:`write_bytes` keeps its bytes) until its thread is
+        deleted. ChatKit's ``attachments.delete`` is for a file taken out of the composer.
+        """
+        mine = (attachments.c.id == attachment_id) & (attachments.c.user_id == context.user_id)
+        unsent = delete(attachments).where(mine, attachments.c.thread_id.is_(None))
+
+        def write(conn: Connection) -> None:
+            if conn.execute(unsent).rowcount:
+                return
+            if conn.execute(select(attachments.c.id).where(mine)).first() is None:
+                raise NotFoundError(f"attachment {attachment_id} not found")
+            raise AttachmentSentError(
+                "This file was sent with a message and stays with it: delete the "
+                "conversation to delete its files."
+            )
+
+        await self._hop.write(write)
