@@ -207,15 +207,15 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       // into a conversation nobody sees. The text goes back to the box.
       const moved = move !== moves || session.threadId !== thread;
       if (mine.stopped || moved || session.busy) {
-        // Stopped before it went (or overtaken): the text goes back to the box.
-        const back = !input.value.trim();
-        if (back) composerBox.setText(partsText(parts));
-        if (moved && !mine.stopped) announce("Not sent: the conversation changed while the message was prepared.");
+        // Stopped before it went (or overtaken): the text goes back to the box, above
+        // anything typed since (composer.ts restore): neither is lost.
+        const typed = !!input.value.trim();
+        composerBox.restore(partsText(parts));
+        const where = typed ? " It is back in the box, above what you typed since." : " It is back in the box.";
+        if (moved && !mine.stopped)
+          announce(`Not sent: the conversation changed while the message was prepared.${where}`);
         // An answer began meanwhile (a Regenerate, another chat of a shared session).
-        else if (!mine.stopped)
-          announce(
-            `Not sent: an answer began while your message was prepared.${back ? " It is back in the box." : ""}`,
-          );
+        else if (!mine.stopped) announce(`Not sent: an answer began while your message was prepared.${where}`);
         return;
       }
       const metadata = session.threadId ? undefined : options.threadMetadata?.();
@@ -447,7 +447,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
         break;
       case "failure":
         if (!mine()) break;
-        if (e.restoreText && !input.value.trim()) composerBox.setText(e.restoreText);
+        if (e.restoreText) composerBox.restore(e.restoreText);
         if (e.restoreText !== undefined) unsent?.putBack();
         break;
     }

@@ -142,6 +142,32 @@ export class Composer {
   }
 
   /**
+   * Put a message that was not sent back in the box. An empty box takes it alone (caret
+   * at the end); text typed since stays, below it after a blank line, with the caret and
+   * selection on the same characters as before: neither text is lost, and typing goes on
+   * where it was. Nothing happens when the box already begins with it (put back twice).
+   */
+  restore(text: string): void {
+    const now = this.input.value;
+    if (!now.trim()) {
+      this.setText(text);
+      return;
+    }
+    if (!text.trim() || now.startsWith(text)) return;
+    const head = `${text.replace(/\s+$/, "")}\n\n`;
+    const { selectionStart, selectionEnd, selectionDirection } = this.input;
+    this.recalled = null;
+    this.input.value = head + now;
+    this.input.setSelectionRange(
+      selectionStart + head.length,
+      selectionEnd + head.length,
+      selectionDirection ?? undefined,
+    );
+    this.autosize();
+    this.sync();
+  }
+
+  /**
    * Take a message ↑ recalled (and not edited since) back out of the box, putting back
    * what it held before; true when there was one. What the person typed stays.
    */

@@ -301,11 +301,24 @@ test(
       void w.chat.session.send("from elsewhere");
     });
     await page.waitForFunction(() => (window as any).__heldCount("threads.add_user_message") === 1);
+    // The person went on writing meanwhile: the refused message comes back above it, and
+    // the caret stays in what they were typing (before: only the new text, the first lost).
+    await box.pressSequentially("and then");
+    await box.press("ArrowLeft");
     await page.evaluate(() => (window as any).__resolveChip());
     await page.waitForFunction(() => !(window as any).chat.preparing);
-    assert.equal(await box.inputValue(), "about notebook A");
-    assert.match((await page.locator(".jck-sr").textContent()) ?? "", /^Not sent: .*back in the box/);
+    assert.equal(await box.inputValue(), "about notebook A\n\nand then");
+    assert.deepEqual(
+      await box.evaluate((b: HTMLTextAreaElement) => [b.selectionStart, b.selectionEnd, b === document.activeElement]),
+      ["about notebook A\n\nand the".length, "about notebook A\n\nand the".length, true],
+    );
+    assert.match(
+      (await page.locator(".jck-sr").textContent()) ?? "",
+      /^Not sent: .*back in the box, above what you typed/,
+    );
     assert.match((await page.locator(".jck-toast:not([hidden])").textContent()) ?? "", /^Not sent/);
+    await box.pressSequentially("!");
+    assert.equal(await box.inputValue(), "about notebook A\n\nand the!n");
     await page.evaluate(() => {
       const w = window as any;
       w.__release("threads.add_user_message");
