@@ -1,6 +1,7 @@
 /** The thread history panel: paged list, open, rename, delete (with confirmation). */
 
 import type { ChatSession } from "../client/session";
+import { onTurnSignals } from "../client/turnsignal";
 import type { ThreadMetadata } from "../client/types";
 import { revealBidi, revealIn, revealText } from "./bidi";
 import { button, h, icon, plainTitle } from "./dom";
@@ -135,13 +136,22 @@ export class HistoryPanel {
     if (show) await this.load(true);
   }
 
+  /** Stops listening to the page's turn signals (while shown). */
+  private stopSignals: (() => void) | null = null;
+
   /**
    * While shown, the list catches up when the person comes back to this window (focus,
    * the tab shown again): a conversation started in another tab meanwhile was missing
    * from the top, so the top row here was an older one than there, and deleting "the
-   * newest" deleted that older one.
+   * newest" deleted that older one. It catches up at once, too, when another chat of this
+   * page (a `%chat` widget beside the sidebar, or the sidebar beside a widget) or another
+   * tab says a turn began or ended (turnsignal.ts): a conversation it created, or titled,
+   * reached an open list only when the window next got the focus. No request is made
+   * for it but on such a word, and none while the list is hidden.
    */
   private watchReturns(on: boolean): void {
+    this.stopSignals?.();
+    this.stopSignals = null;
     const win = this.el.ownerDocument.defaultView;
     if (!win) return;
     win.removeEventListener("focus", this.onReturn);
@@ -149,6 +159,10 @@ export class HistoryPanel {
     if (!on) return;
     win.addEventListener("focus", this.onReturn);
     win.document.addEventListener("visibilitychange", this.onReturn);
+    // This chat's own turns are not news here (sending closes the list).
+    this.stopSignals = onTurnSignals((signal) => {
+      if (signal.source !== this.session) void this.catchUp();
+    });
   }
 
   /** The chat goes away: the window's events are no longer listened to. */
@@ -163,8 +177,9 @@ export class HistoryPanel {
 
   /**
    * Load the list anew when its first page lists a conversation not shown (started
-   * elsewhere since), or no longer lists one shown at the top (deleted elsewhere); left as
-   * it is while a row is being renamed or asked about, or when nothing changed.
+   * elsewhere since), no longer lists one shown at the top (deleted elsewhere), or titles
+   * one otherwise (titled or renamed elsewhere); left as it is while a row is being
+   * renamed or asked about, or when nothing changed.
    */
   async catchUp(): Promise<void> {
     if (!this.visible || !this.el.isConnected || this.list.querySelector("input, .jck-history-confirm")) return;
@@ -179,9 +194,10 @@ export class HistoryPanel {
     }
     if (seq !== this.loads || !this.visible || this.notebook() !== notebook) return;
     if (this.list.querySelector("input, .jck-history-confirm")) return;
-    const shown = [...this.list.querySelectorAll<HTMLElement>(".jck-history-row")].map((li) => li.dataset.thread);
-    const first = page.data.map((t) => t.id);
-    if (first.join() !== shown.slice(0, first.length).join()) await this.load(true);
+    const rows = [...this.list.querySelectorAll<HTMLElement>(".jck-history-row")];
+    const shown = rows.map((li) => `${li.dataset.thread}\u0000${li.dataset.title ?? ""}`);
+    const first = page.data.map((t) => `${t.id}\u0000${t.title ?? ""}`);
+    if (JSON.stringify(first) !== JSON.stringify(shown.slice(0, first.length))) await this.load(true);
   }
 
   /**
@@ -313,6 +329,7 @@ export class HistoryPanel {
     const render = (focus?: "rename" | "delete"): void => {
       const keyboardHere = li.contains(document.activeElement);
       const current = this.session.threadId === t.id;
+      li.dataset.title = t.title ?? ""; // as the server has it (catchUp compares)
       if (plainTitle(t.title)) delete li.dataset.untitled;
       else li.dataset.untitled = untitled(t.created_at);
       const open = button(

@@ -238,6 +238,27 @@ test("a delete asked in a narrow sidebar names the whole title of the conversati
     (window as any).__sent.filter((r: any) => r.type === "threads.delete").map((r: any) => r.params.thread_id),
   );
   assert.deepEqual(deleted, ["thr_elsewhere"]);
+
+  // A `%chat` widget of this page (another session) starts a conversation: the open list
+  // shows it at once, the window never losing the focus (before: only at the next focus);
+  // its title, given when its turn ends, too.
+  const widget = { ...elsewhere, id: "thr_widget", title: null, created_at: "2025-01-04T00:00:00" };
+  const signal = (phase: string): Promise<void> =>
+    page.evaluate((p) => {
+      window.dispatchEvent(
+        new CustomEvent("jupyter-chatkit:turn", { detail: { threadId: "thr_widget", phase: p, source: {} } }),
+      );
+    }, phase);
+  await page.evaluate((t) => {
+    (window as any).__startedElsewhere = [t];
+  }, widget);
+  await signal("started");
+  await page.waitForSelector('.jck-history-row:first-child[data-thread="thr_widget"]');
+  await page.evaluate((t) => {
+    (window as any).__startedElsewhere = [{ ...t, title: "Asked in the widget" }];
+  }, widget);
+  await signal("ended");
+  await page.waitForSelector('.jck-history-row:first-child[data-title="Asked in the widget"]');
   await page.evaluate(() => delete (window as any).__startedElsewhere);
   assert.deepEqual(errors, []);
   await done(page);
