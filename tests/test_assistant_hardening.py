@@ -109,6 +109,38 @@ async def test_retry_after_an_answer_is_one_error_event(store: SQLStore) -> None
 
 
 @pytest.mark.asyncio
+async def test_retry_of_a_message_a_newer_one_follows_deletes_nothing(store: SQLStore) -> None:
+    # ChatKit's retry deletes every item after the message: a page that had not seen a
+    # message sent since (another window; its own, queued on the thread's turn before
+    # the Retry) deleted that message and its answer. Only the last one is retried.
+    model = answered("first", "second", "second again")
+    assistant = make_assistant(store, model)
+    thread_id, first = await new_thread(assistant)
+    events = await stream(
+        assistant, req("threads.add_user_message", thread_id=thread_id, input=user_input("more"))
+    )
+    second = next(
+        e.item.id
+        for e in events
+        if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, UserMessageItem)
+    )
+    status, before = await json_call(assistant, req("items.list", thread_id=thread_id))
+    events = await stream(
+        assistant, req("threads.retry_after_item", thread_id=thread_id, item_id=first)
+    )
+    assert types_of(events) == ["error"]
+    assert isinstance(events[0], ErrorEvent) and events[0].message and not events[0].allow_retry
+    status, after = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert status == 200 and after == before and len(after["data"]) == 4
+    assert len(model.calls) == 2
+    # The last message is answered again, as before.
+    events = await stream(
+        assistant, req("threads.retry_after_item", thread_id=thread_id, item_id=second)
+    )
+    assert "error" not in types_of(events) and len(model.calls) == 3
+
+
+@pytest.mark.asyncio
 async def test_an_action_from_an_item_that_is_no_card_is_one_readable_error(
     store: SQLStore,
 ) -> None:

@@ -22,6 +22,7 @@ from chatkit.types import (
     ThreadsAddClientToolOutputReq,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     WorkflowItem,
@@ -67,6 +68,41 @@ NO_CALL_WAITING = ErrorEvent(
     ),
     allow_retry=False,
 )
+
+
+# A Retry (threads.retry_after_item) of a message that is no longer the thread's last:
+# ChatKit deletes every item after it, so a page that had not yet seen a message sent
+# since (another window, a %chat widget; or its own, queued on the thread's turn before
+# the Retry) deleted that message and its answer, silently.
+NEWER_MESSAGE = ErrorEvent(
+    code="custom",
+    message=(
+        "A newer message was sent in this conversation (in another window, or just "
+        "before): only the last message can be answered again. Nothing was changed."
+    ),
+    allow_retry=False,
+)
+
+# Items read at a time looking for the retried message from the thread's end.
+_RETRY_PAGE = 20
+
+
+async def _message_followed(
+    server: NotebookAssistant, thread_id: str, item_id: str, context: RequestContext
+) -> bool:
+    """Whether another user message comes after ``item_id`` in the thread (read under
+    the thread's turn: no message can be saved in between)."""
+    after: str | None = None
+    while True:
+        page = await server.store.load_thread_items(thread_id, after, _RETRY_PAGE, "desc", context)
+        for item in page.data:
+            if item.id == item_id:
+                return False
+            if isinstance(item, UserMessageItem):
+                return True
+        if not page.has_more or page.after is None:
+            return False
+        after = page.after
 
 
 async def _call_waits(server: NotebookAssistant, thread_id: str, context: RequestContext) -> bool:
@@ -124,6 +160,11 @@ async def process_streaming(
                     server, thread_id, context
                 ):
                     yield NO_CALL_WAITING
+                    return
+                if isinstance(request, ThreadsRetryAfterItemReq) and await _message_followed(
+                    server, thread_id, request.params.item_id, context
+                ):
+                    yield NEWER_MESSAGE
                     return
                 server.turn_requests[thread_id] = TurnRequest.of(request)
                 try:
