@@ -106,7 +106,7 @@ def test_card_buttons_replace_with_a_diff_and_insert_counts(
     screenshot(page, "card-one-set")
 
     # Replace cell shows the change first; Cancel leaves the cell alone.
-    card.get_by_role("button", name="Replace the active cell with this code").click()
+    card.get_by_role("button", name="Replace the cell with this code").click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for()
     assert "Replace cell 2?" in dialog.inner_text()
@@ -117,7 +117,7 @@ def test_card_buttons_replace_with_a_diff_and_insert_counts(
     dialog.wait_for(state="detached")
     assert lab_page.cell_sources() == ["first = 1", "second = 2"]
     # Replace applies it as one undo step of the cell.
-    card.get_by_role("button", name="Replace the active cell with this code").click()
+    card.get_by_role("button", name="Replace the cell with this code").click()
     page.locator(".jp-Dialog").get_by_role("button", name="Replace the cell").click()
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.content.widgets[1]"

@@ -66,7 +66,7 @@ def test_magic_answer_and_sidebar_in_notebook7(
     labels = [b.inner_text().strip() for b in card.locator("button").all()]
     assert labels == ["Insert", "Insert & run", "Copy", "Replace cell"], labels
     nb.set_active_cell(last)
-    card.get_by_role("button", name="Replace the active cell with this code").click()
+    card.get_by_role("button", name="Replace the cell with this code").click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for()
     assert dialog.locator(".jp-chatkit-diff-add").inner_text() == "+ x = 42"

@@ -369,11 +369,12 @@ CELLS = f"{NOTEBOOK}.content.widgets.length"
 def test_insert_after_a_reload_goes_below_the_cell_asked_about(
     lab_page: LabPage, page: Any, screenshot: Any, scripted_llm: FakeLLM
 ) -> None:
-    """The answer to "Fix the error in cell 2", its page reloaded: Insert puts the code
-    below cell 2, not below the first cell (active in a notebook just opened, though
-    nobody chose it), by its card, its answer's code block and Insert & run (the
-    server's effect) alike, each below the one inserted before (the answer's order);
-    once the person picks a cell after asking, below the cell they picked."""
+    """The answer to "Fix the error in cell 2", its page reloaded: Replace cell shows
+    cell 2 (the question's), and Insert puts the code below cell 2, not below the first
+    cell (active in a notebook just opened, though nobody chose it), by its card, its
+    answer's code block and Insert & run (the server's effect) alike, each below the one
+    inserted before (the answer's order); once the person picks a cell after asking,
+    below the cell they picked."""
     open_notebook(lab_page, "anchor.ipynb", ["x = 1", "y = x / 0", "# notes", "# end"])
     scripted_llm.script(
         Reply(tool_calls=[ToolCall("propose_code", {"code": FIX_CODE, "title": "Fix"})]),
@@ -392,6 +393,17 @@ def test_insert_after_a_reload_goes_below_the_cell_asked_about(
     card.wait_for(state="visible")
     assert lab_page.notebook_js("return nb.content.activeCellIndex;") == 0
     screenshot(page, "reloaded")
+    # Replace cell, too, is about cell 2 (the question's), not the first cell: its diff
+    # says so. Cancelled: nothing changes, and nothing counts as a pick.
+    card.locator(".jck-replace").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    assert "Replace cell 2?" in dialog.inner_text()
+    assert "question was about" in dialog.locator(".jp-chatkit-replace-note").inner_text()
+    assert dialog.locator(".jp-chatkit-diff-del").inner_text() == "- y = x / 0"
+    screenshot(page, "replace-after-reload")
+    dialog.get_by_role("button", name="Cancel").click()
+    dialog.wait_for(state="detached")
     notes = ["x = 1", "y = x / 0"]
     card.get_by_role("button", name=re.compile(r"^Insert$")).first.click()
     page.wait_for_function(f"() => {CELLS} === 5")

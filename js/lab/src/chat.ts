@@ -112,12 +112,15 @@ export function chatFactory(options: ChatFactoryOptions): ChatFactory {
       codeActions: [
         {
           label: REPLACE_CELL_LABEL,
-          ariaLabel: "Replace the active cell with this code",
-          title: "Replace the active cell's code (shows the change first; undoable)",
+          ariaLabel: "Replace the cell with this code",
+          title:
+            "Replace the code of the cell the question was about, or of the active cell (shows the change first; undoable)",
           icon: "replace",
           className: "jck-replace",
-          run: (code) => {
-            void link.previewReplaceActive(code).then((done) => {
+          // The cell the card's (or message's) question was about, found again after a
+          // reload (insertanchor.ts), else the active cell.
+          run: (code, item) => {
+            void link.previewReplaceActive(code, turnCells(chat.session.state.items, item)).then((done) => {
               if (done === "no-cell") notify("No active cell to replace: open a notebook and select a cell.");
               if (done === "changed") notify("The cell changed while the diff was shown: nothing was replaced.");
             });

@@ -15,6 +15,7 @@ import { activeCell, selectedText, stripAnsi } from "./cells";
 import { watchCells } from "./cellwatch";
 import { contextCell } from "./chatcell";
 import { withCellLines } from "./errortext";
+import { cellAnchor } from "./insertanchor";
 import type { NotebookLink } from "./link";
 import { isPrivate } from "./privatecells";
 import { policyResult, redactText } from "./redact";
@@ -79,6 +80,8 @@ export function cellRef(
     title:
       kind === "error" ? `The error in cell ${index + 1} and its code` : `Cell ${index + 1} of ${panel.context.localPath}`,
     cell: index,
+    // Where it is when sent: found again after a reload renumbered its id (insertanchor.ts).
+    anchor: () => cellAnchor(panel, cell),
     resolve: async () => {
       const at = indexOf(panel, cell);
       if (at < 0 || cell.isDisposed) return { error: "That cell was deleted." };
@@ -99,6 +102,7 @@ export function selectionRef(panel: NotebookPanel, cell: Cell): ContextRef | nul
     notebook: panel.context.localPath,
     title: clip(text, 300),
     cell: index,
+    anchor: () => cellAnchor(panel, cell),
     resolve: async () => policyResult({ from: "notebook", cell_index: index, selected_text: selectedText(cell) || text }),
   };
 }

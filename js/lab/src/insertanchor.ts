@@ -15,23 +15,85 @@
  * A notebook just opened (a reload, a tab opened again) has its first cell active though
  * nobody chose it: inserting there put a fix at the top, far from the failing cell. The
  * question's cells are its message's tags (`cell:<cell id>`), kept with the thread, so
- * this holds after a reload; a cell whose id the notebook no longer has (deleted, or a
- * notebook saved without cell ids, renumbered at each load) is not used.
+ * this holds after a reload. A notebook of nbformat < 4.5 never saved since gets new cell
+ * ids at each load: each tag also keeps where its cell was when asked (`data.anchor`: its
+ * position and a fingerprint of its source, {@link cellAnchor}), and a cell whose id the
+ * notebook no longer has is found there, or as the one cell holding that very source
+ * (cells added above since), checked by the fingerprint; else (deleted, or changed
+ * since) it is not used.
+ *
+ * "Replace cell" (link.ts) reads the same record ({@link replaceAnchor}): the cell the
+ * question was about, unless the person picked another cell after asking.
  */
 
 import type { Cell } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { CellPosition, ThreadItem } from "../../src/index";
 
-/** The cells (by model id) the question of a turn named, and those its chips named. */
+/** A cell as a message's tag recorded it: its model id, and where it was when asked. */
+export interface CellRef {
+  id: string;
+  /** Its index when the message was sent (with `fingerprint`; absent in older threads). */
+  index?: number;
+  /** {@link sourceFingerprint} of its source when the message was sent. */
+  fingerprint?: string;
+}
+
+/** The cells the question of a turn named, and those its chips named. */
 export interface TurnCells {
   /** The question's user message id (null: no turn found). */
   message: string | null;
   /** When it was asked (ms since the epoch, its `created_at`; NaN: not known). A pick
    * compared with it reads the page's clock: a skewed clock errs towards `named`. */
   askedAt: number;
-  named: string[];
-  chips: string[];
+  named: CellRef[];
+  chips: CellRef[];
+}
+
+/**
+ * A short fingerprint of a cell's source (FNV-1a, 32 bits, and its length): enough to
+ * check a cell at a recorded position is the one recorded, too short to tell the source.
+ */
+export function sourceFingerprint(source: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) {
+    hash ^= source.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${hash.toString(16).padStart(8, "0")}:${source.length}`;
+}
+
+/** Where `cell` is in `panel` now, as a tag records it (undefined: not in it). */
+export function cellAnchor(panel: NotebookPanel, cell: Cell): { index: number; fingerprint: string } | undefined {
+  const index = panel.content.widgets.indexOf(cell);
+  if (index < 0 || cell.isDisposed) return undefined;
+  return { index, fingerprint: sourceFingerprint(cell.model.sharedModel.getSource()) };
+}
+
+/**
+ * The index of the cell `ref` recorded among `cells`, or -1: the cell of its id; else
+ * (the id unknown: a notebook whose ids change at each load) the cell at its recorded
+ * position if its source is the one recorded, else the one cell whose source is (an
+ * empty source, like many cells', tells nothing). A cell changed since is not found.
+ */
+export function findCell(cells: readonly Cell[], ref: CellRef): number {
+  const byId = cells.findIndex((cell) => cell.model.id === ref.id);
+  if (byId >= 0 || ref.fingerprint === undefined || ref.index === undefined) return byId;
+  const same = (cell: Cell | undefined): boolean =>
+    !!cell && !cell.isDisposed && sourceFingerprint(cell.model.sharedModel.getSource()) === ref.fingerprint;
+  if (same(cells[ref.index])) return ref.index;
+  if (ref.fingerprint.endsWith(":0")) return -1;
+  const found = cells.flatMap((cell, i) => (same(cell) ? [i] : []));
+  return found.length === 1 ? found[0] : -1;
+}
+
+/** A tag's recorded place (`data.anchor`), when well formed. */
+function tagAnchor(data: Record<string, unknown> | undefined): Omit<CellRef, "id"> {
+  const anchor = data?.anchor as Record<string, unknown> | undefined;
+  if (!anchor || typeof anchor !== "object") return {};
+  const { index, fingerprint } = anchor;
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || typeof fingerprint !== "string") return {};
+  return { index, fingerprint };
 }
 
 /** No turn: the active cell the person picked, else the end. */
@@ -62,9 +124,9 @@ export function turnCells(items: readonly ThreadItem[], itemId: string | undefin
       if (part.type !== "input_tag") continue;
       const cell = tagCell(part.id);
       if (!cell) continue;
-      const chip = (part.data as Record<string, unknown> | undefined)?.chip === true;
-      const list = chip ? out.chips : out.named;
-      if (!list.includes(cell)) list.push(cell);
+      const data = part.data as Record<string, unknown> | undefined;
+      const list = data?.chip === true ? out.chips : out.named;
+      if (!list.some((ref) => ref.id === cell)) list.push({ id: cell, ...tagAnchor(data) });
     }
     break;
   }
@@ -144,8 +206,8 @@ export function insertAnchor(
   picked: number | null,
 ): number | null {
   const cells: readonly Cell[] = panel.content.widgets;
-  const indexes = (ids: readonly string[]): number[] =>
-    ids.map((id) => cells.findIndex((cell) => cell.model.id === id)).filter((i) => i >= 0);
+  const indexes = (refs: readonly CellRef[]): number[] =>
+    refs.map((ref) => findCell(cells, ref)).filter((i) => i >= 0);
   const pick = (found: number[]): number | null =>
     found.length ? (position === "above" ? Math.min(...found) : Math.max(...found)) : null;
   const active = panel.content.activeCellIndex;
@@ -155,9 +217,53 @@ export function insertAnchor(
   const named = pick(indexes(turn.named));
   if (named !== null) {
     const last = position === "below" && turn.message ? inserted.get(turn.message) : undefined;
-    const after = last ? indexes([last]) : [];
+    const after = last ? indexes([{ id: last }]) : [];
     return after.length && after[0] > named ? after[0] : named;
   }
   if (activeValid) return active;
   return pick(indexes(turn.chips));
+}
+
+/** Which cell "Replace cell" replaces ({@link replaceAnchor}). */
+export interface ReplaceAnchor {
+  /** The cell's index, or null for the notebook's active cell (as the chips name it). */
+  index: number | null;
+  /** Why: the cell the question named, the cell its chips named (active when it was
+   * asked), or the active cell (picked by the person after asking, or nothing known). */
+  why: "named" | "chips" | "active";
+  /** The question named cells, none of which the notebook holds now (deleted, or
+   * changed since in a notebook whose ids change at each load): another cell instead. */
+  lost: boolean;
+}
+
+/**
+ * The cell a code card's (or code block's) "Replace cell" replaces in `panel`: the active
+ * cell when the person picked it after asking (they chose it, as for Insert); else the
+ * cell the question named (of several, the first it named);
+ * else the one its chips named; else the active cell, `lost` when the question had
+ * cells and none is found. A reloaded page (its first cell active, picked by nobody)
+ * replaces the cell asked about, not the first one.
+ */
+export function replaceAnchor(panel: NotebookPanel, turn: TurnCells, picked: number | null): ReplaceAnchor {
+  if (picked !== null && picked > turn.askedAt) return { index: null, why: "active", lost: false };
+  const cells: readonly Cell[] = panel.content.widgets;
+  const found = (refs: readonly CellRef[]): number[] =>
+    refs.map((ref) => findCell(cells, ref)).filter((i) => i >= 0);
+  const named = found(turn.named);
+  const chips = found(turn.chips);
+  if (named.length) return { index: named[0], why: "named", lost: false };
+  if (chips.length) return { index: chips[0], why: "chips", lost: turn.named.length > 0 };
+  return { index: null, why: "active", lost: turn.named.length + turn.chips.length > 0 };
+}
+
+/** What the Replace dialog says of the cell it shows (null: nothing, the active cell as
+ * ever). */
+export function replaceNote(anchor: ReplaceAnchor | null): string | null {
+  if (!anchor) return null;
+  const gone = "The cell your question was about is no longer in this notebook, or has changed since";
+  if (anchor.lost && anchor.why === "chips") return `${gone}: this is the cell that was active when you asked.`;
+  if (anchor.lost) return `${gone}: this is the active cell.`;
+  if (anchor.why === "named") return "The cell your question was about.";
+  if (anchor.why === "chips") return "The cell that was active when you asked.";
+  return null;
 }

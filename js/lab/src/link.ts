@@ -13,7 +13,17 @@ import { type ISignal, Signal } from "@lumino/signaling";
 import type { Widget } from "@lumino/widgets";
 import type { InsertOptions, InsertResult } from "../../src/bridge";
 import { focusCell, insertCode, type Replacement, replaceSource } from "./edits";
-import { insertAnchor, markInserted, markPicked, NO_TURN, pickedAt, type TurnCells, watchPicks } from "./insertanchor";
+import {
+  insertAnchor,
+  markInserted,
+  markPicked,
+  NO_TURN,
+  pickedAt,
+  replaceAnchor,
+  replaceNote,
+  type TurnCells,
+  watchPicks,
+} from "./insertanchor";
 import { activeTarget } from "./locate";
 
 // The replace dialog (and its diff) loads on first use, not at JupyterLab's start.
@@ -192,20 +202,31 @@ export class NotebookLink {
 
   /**
    * Like {@link replaceActive}, after showing the change as a diff, on the cell the
-   * chips name (context.ts `chipTarget`): "no-cell" when there is no cell to replace,
-   * "cancelled" when the person said no, "changed" when the cell changed while the diff
-   * was shown (a collaborator, a kernel): what was approved is not what it holds now.
+   * answer's question was about (`turn`, insertanchor.ts `replaceAnchor`: found again
+   * after a reload), else the cell the chips name (context.ts `chipTarget`); the dialog
+   * says which, and when the question's cell is gone. "no-cell" when there is no cell to
+   * replace, "cancelled" when the person said no, "changed" when the cell changed while
+   * the diff was shown (a collaborator, a kernel): what was approved is not what it
+   * holds now.
    */
-  async previewReplaceActive(code: string): Promise<"replaced" | "cancelled" | "no-cell" | "changed"> {
-    const active = activeTarget(this.panel);
+  async previewReplaceActive(
+    code: string,
+    turn: TurnCells = NO_TURN,
+  ): Promise<"replaced" | "cancelled" | "no-cell" | "changed"> {
+    const panel = this.panel;
+    const active = activeTarget(panel);
     const { chipTarget, confirmReplace, isChatCell } = await ops();
+    const anchor = panel && !panel.isDisposed ? replaceAnchor(panel, turn, pickedAt(panel)) : null;
+    const asked = anchor?.index != null && active ? { ...active, index: anchor.index } : null;
     // The cell the chips name: with a `%chat` cell active, the one worked in before (as
     // get_active_cell reads), never the `%chat` line itself (none named: no cell).
-    const t = active && chipTarget(active);
+    const t = asked
+      ? { ...asked, cell: asked.panel.content.widgets[asked.index] ?? null }
+      : active && chipTarget(active);
     if (!t?.cell || isChatCell(t.cell) || t.panel.content.model?.readOnly) return "no-cell";
     const cell = t.cell;
     const shown = cell.model.sharedModel.getSource();
-    if (!(await confirmReplace(t.index, shown, code))) return "cancelled";
+    if (!(await confirmReplace(t.index, shown, code, replaceNote(anchor)))) return "cancelled";
     // The notebook may have changed while the dialog was open: act on the same cell, and
     // only as the diff showed it (an edit made meanwhile is not replaced unseen).
     const index = t.panel.content.widgets.indexOf(cell);

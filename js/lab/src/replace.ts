@@ -1,7 +1,8 @@
 /**
- * "Replace cell" asks first: a dialog shows the active cell's code against the
- * proposed code as a line diff, and only "Replace" changes the cell (one undo step,
- * see edits.ts).
+ * "Replace cell" asks first: a dialog shows the cell's code (the one the question was
+ * about, else the active one: link.ts) against the proposed code as a line diff, says
+ * which cell it is when that is not plain, and only "Replace" changes the cell (one undo
+ * step, see edits.ts).
  */
 
 import { Dialog, showDialog } from "@jupyterlab/apputils";
@@ -27,9 +28,24 @@ export function diffView(before: string, after: string): HTMLElement {
   return pre;
 }
 
-/** Show the diff; true when the person chose Replace. */
-export async function confirmReplace(index: number, before: string, after: string): Promise<boolean> {
-  const body = new Widget({ node: diffView(before, after) });
+/** Show the diff, under `note` (which cell this is, and why) when given; true when the
+ * person chose Replace. */
+export async function confirmReplace(
+  index: number,
+  before: string,
+  after: string,
+  note: string | null = null,
+): Promise<boolean> {
+  let node = diffView(before, after);
+  if (note) {
+    const said = document.createElement("p");
+    said.className = "jp-chatkit-replace-note";
+    said.textContent = note;
+    const wrap = document.createElement("div");
+    wrap.append(said, node);
+    node = wrap;
+  }
+  const body = new Widget({ node });
   const result = await showDialog({
     title: `Replace cell ${index + 1}?`,
     body,

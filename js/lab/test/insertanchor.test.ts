@@ -7,7 +7,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ThreadItem } from "../../src/index";
-import { insertAnchor, markInserted, NO_TURN, turnCells } from "../src/insertanchor";
+import { messageContent } from "../../src/ui/context";
+import { cellRef } from "../src/context";
+import {
+  findCell,
+  insertAnchor,
+  markInserted,
+  NO_TURN,
+  replaceAnchor,
+  replaceNote,
+  sourceFingerprint,
+  type TurnCells,
+  turnCells,
+} from "../src/insertanchor";
 import { cell, notebook } from "./panels";
 
 /** When the test's questions were asked. */
@@ -42,14 +54,14 @@ test("an answer's code goes next to the cell its question named, whichever cell 
   const items = [...turn(1, [["cell:c2", true]]), ...turn(2, [["cell:c1", false], ["cell:c3", true]])];
   // The card of turn 2 asked about c1 (Fix this error); its chip named c3.
   const asked = turnCells(items, "card_2");
-  assert.deepEqual(asked, { message: "msg_2", askedAt: ASKED, named: ["c1"], chips: ["c3"] });
+  assert.deepEqual(asked, { message: "msg_2", askedAt: ASKED, named: [{ id: "c1" }], chips: [{ id: "c3" }] });
   // A reload: the first cell is active, nobody picked it.
   const panel = notebook(cells(), 0);
   assert.equal(insertAnchor(panel, asked, "below", null), 1);
   // A cell picked before asking (the error's own button clicked): the answer is about c1.
   assert.equal(insertAnchor(notebook(cells(), 3), asked, "below", BEFORE), 1);
   // The answer of turn 1 (its own turn's chips), a code block's insert naming the message.
-  assert.deepEqual(turnCells(items, "ans_1"), { message: "msg_1", askedAt: ASKED, named: [], chips: ["c2"] });
+  assert.deepEqual(turnCells(items, "ans_1"), { message: "msg_1", askedAt: ASKED, named: [], chips: [{ id: "c2" }] });
   assert.equal(insertAnchor(panel, turnCells(items, "ans_1"), "below", null), 2);
 });
 
@@ -65,7 +77,7 @@ test("with no cell named: the active cell when the person picked it, else the ch
   assert.equal(insertAnchor(notebook(cells(), 0), NO_TURN, "below", null), null);
   assert.equal(insertAnchor(notebook(cells(), 0), turnCells(items, undefined), "below", null), null);
   assert.equal(insertAnchor(notebook(cells(), 0), turnCells(items, "gone"), "below", null), null);
-  assert.equal(insertAnchor(notebook(cells(), 0), { message: "msg_1", askedAt: ASKED, named: ["deleted"], chips: [] }, "below", null), null);
+  assert.equal(insertAnchor(notebook(cells(), 0), { message: "msg_1", askedAt: ASKED, named: [{ id: "deleted" }], chips: [] }, "below", null), null);
 });
 
 test("several cells named: below the last of them, above the first; selections name their cell", () => {
@@ -75,7 +87,7 @@ test("several cells named: below the last of them, above the first; selections n
     ["file:data.csv", false],
   ]);
   const asked = turnCells(items, "ans_1");
-  assert.deepEqual(asked, { message: "msg_1", askedAt: ASKED, named: ["c2", "c0"], chips: [] });
+  assert.deepEqual(asked, { message: "msg_1", askedAt: ASKED, named: [{ id: "c2" }, { id: "c0" }], chips: [] });
   assert.equal(insertAnchor(notebook(cells(), 3), asked, "below", BEFORE), 2);
   assert.equal(insertAnchor(notebook(cells(), 3), asked, "above", BEFORE), 0);
 });
@@ -115,3 +127,82 @@ test("a cell the person picked after asking wins over the cells the question nam
   // The question's time unknown: the cells it named.
   assert.equal(insertAnchor(notebook(cells(), 3), { ...asked, askedAt: Number.NaN }, "below", AFTER), 1);
 });
+
+/** The thread items of a question sent as the chat sends it (messageContent), and its card. */
+async function asked(parts: Parameters<typeof messageContent>[0], chips: Parameters<typeof messageContent>[1]) {
+  const content = await messageContent(parts, chips);
+  return [
+    { id: "msg_9", type: "user_message", thread_id: "thr", created_at: ASKED_ISO, content, attachments: [] },
+    { id: "card_9", type: "widget", thread_id: "thr", created_at: "", widget: { type: "Card", children: [] } },
+  ] as unknown as ThreadItem[];
+}
+
+/** The notebook as a reload of a notebook of nbformat < 4.5 gives it: new ids, same cells. */
+const reloaded = (sources: string[], active = 0) =>
+  notebook(
+    sources.map((source, i) => cell(`new${i}`, source)),
+    active,
+  );
+
+test("a question's cells are found again after a reload gave every cell a new id (nbformat < 4.5)", async () => {
+  const sources = ["import x", "x.fail()", "# notes", "# end"];
+  const before = notebook(cells(), 3);
+  const list = before.content.widgets;
+  // "Fix the error in cell 2", the chips on cell 4: each tag keeps where its cell was.
+  const items = await asked(["Fix the error in ", cellRef(before, list[1], "error", true)], [cellRef(before, list[3])]);
+  const turn = turnCells(items, "card_9");
+  assert.deepEqual(turn.named, [{ id: "c1", index: 1, fingerprint: sourceFingerprint("x.fail()") }]);
+  assert.deepEqual(turn.chips, [{ id: "c3", index: 3, fingerprint: sourceFingerprint("# end") }]);
+  // Reloaded: no id is known; each is found at its place, its source checked.
+  assert.equal(insertAnchor(reloaded(sources), turn, "below", null), 1);
+  assert.deepEqual(replaceAnchor(reloaded(sources), turn, null), { index: 1, why: "named", lost: false });
+  // A cell added above since (saved, reloaded): the one cell holding that source.
+  assert.equal(insertAnchor(reloaded(["# new", ...sources]), turn, "below", null), 2);
+  // Changed since (or deleted): not that cell. Insert falls back to the chips' cell,
+  // Replace too, and says the cell asked about is gone.
+  const changed = ["import x", "x.ok()", "# notes", "# end"];
+  assert.equal(insertAnchor(reloaded(changed), turn, "below", null), 3);
+  assert.deepEqual(replaceAnchor(reloaded(changed), turn, null), { index: 3, why: "chips", lost: true });
+  // Two cells hold that source, neither at its place: neither is taken.
+  assert.equal(findCell(reloaded(["x.fail()", "a", "b", "x.fail()"]).content.widgets, turn.named[0]), -1);
+  // An empty cell's fingerprint tells nothing away from its place.
+  const empty = { id: "gone", index: 0, fingerprint: sourceFingerprint("") };
+  assert.equal(findCell(reloaded(["", "a"]).content.widgets, empty), 0);
+  assert.equal(findCell(reloaded(["a", ""]).content.widgets, empty), -1);
+  // A cell whose id is known is that cell, whatever its place and source now.
+  assert.equal(findCell(notebook([cell("x", "a"), cell("c1", "edited")], 0).content.widgets, turn.named[0]), 1);
+  // A malformed record (an older thread's, a front end's) is no place.
+  const bad = turnCells(
+    [{ ...items[0], content: [{ type: "input_tag", id: "cell:c9", text: "cell 1", data: { anchor: { index: -1, fingerprint: 3 } } }] }, items[1]] as unknown as ThreadItem[],
+    "card_9",
+  );
+  assert.deepEqual(bad.named, [{ id: "c9" }]);
+});
+
+test("Replace cell replaces the cell the question was about, after a reload too; says when it is gone", () => {
+  const question: TurnCells = turnCells(turn1(), "card_1");
+  // A reload: the first cell active, nobody picked it: the cell asked about (c1).
+  const anchor = replaceAnchor(notebook(cells(), 0), question, null);
+  assert.deepEqual(anchor, { index: 1, why: "named", lost: false });
+  assert.match(replaceNote(anchor) ?? "", /question was about/);
+  // Picked before asking: still c1. Picked after asking: the active cell, said nothing of.
+  assert.equal(replaceAnchor(notebook(cells(), 3), question, BEFORE).index, 1);
+  const picked = replaceAnchor(notebook(cells(), 3), question, AFTER);
+  assert.deepEqual(picked, { index: null, why: "active", lost: false });
+  assert.equal(replaceNote(picked), null);
+  // Only chips: the cell active when asked.
+  const chips = replaceAnchor(notebook(cells(), 0), turnCells(turn(1, [["cell:c2", true]]), "card_1"), null);
+  assert.deepEqual(chips, { index: 2, why: "chips", lost: false });
+  // The cell asked about deleted, no chip: the active cell, and the dialog says why.
+  const gone = replaceAnchor(notebook([cells()[0], cells()[2]], 0), question, null);
+  assert.deepEqual(gone, { index: null, why: "active", lost: true });
+  assert.match(replaceNote(gone) ?? "", /no longer in this notebook.*active cell/);
+  // No question known (a card whose item is not loaded): the active cell, as ever.
+  assert.deepEqual(replaceAnchor(notebook(cells(), 0), NO_TURN, null), { index: null, why: "active", lost: false });
+  assert.equal(replaceNote(replaceAnchor(notebook(cells(), 0), NO_TURN, null)), null);
+});
+
+/** "Fix the error in cell 2" (c1), no chip. */
+function turn1(): ThreadItem[] {
+  return turn(1, [["cell:c1", false]]);
+}

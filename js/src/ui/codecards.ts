@@ -99,7 +99,8 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
   const codeActions = (item?: string): CodeActions => ({
     insert: (code, run) => insert(code, run, "below", item),
     announce,
-    extra: options.codeActions,
+    // The host's buttons learn the message a block is in (its turn's cells: chat.ts).
+    extra: options.codeActions?.map((a) => ({ ...a, run: (code: string) => a.run(code, item) })),
   });
   const markdownOptions = (item?: string): MarkdownOptions => ({
     imageDomains: session.state.thread?.allowed_image_domains ?? null,
@@ -155,7 +156,7 @@ export function codeCards(session: ChatSession, options: CodeCardOptions, announ
         if (!row || !extra.length) return;
         for (const a of extra) {
           row.appendChild(
-            button([icon(a.icon), h("span", null, a.label)], () => a.run(code), {
+            button([icon(a.icon), h("span", null, a.label)], () => a.run(code, item.id), {
               class: `jck-w-btn jck-w-btn-secondary jck-w-btn-outline jck-w-btn-sm${a.className ? ` ${a.className}` : ""}`,
               "aria-label": a.ariaLabel ?? a.label,
               title: a.title ?? a.label,

@@ -42,6 +42,12 @@ export interface ContextRef {
    */
   notebook?: string;
   /**
+   * Where what it names is when the message is sent (e.g. a cell's position and source
+   * fingerprint), kept with the message's tag (`data.anchor`) so the host finds it again
+   * after a reload; never read by the model.
+   */
+  anchor?(): Record<string, unknown> | undefined;
+  /**
    * The content the model reads, produced at send time by the host's client-tool
    * producers (redacted, bounded). A failure becomes an `error` entry, never a throw.
    */
@@ -81,6 +87,8 @@ export async function toTag(ref: ContextRef): Promise<UserMessageTagContent> {
   }
   const data: Record<string, unknown> = { kind: ref.kind, label: ref.label, content };
   if (ref.cell !== undefined) data.cell = ref.cell;
+  const anchor = ref.anchor?.();
+  if (anchor) data.anchor = anchor;
   return { type: "input_tag", id: ref.id, text: ref.label, data, interactive: ref.kind === "cell" };
 }
 

@@ -54,8 +54,9 @@ export interface CodeBlockAction {
   icon?: string;
   /** Extra class on the button. */
   className?: string;
-  /** Called with the block's code when the person clicks. */
-  run(code: string): void;
+  /** Called with the block's code when the person clicks, and the id of the thread item
+   * it is in (a message, a code card) when known: the host finds the turn it answers. */
+  run(code: string, item?: string): void;
 }
 
 /** How code blocks reach the notebook; provided by the chat. */
