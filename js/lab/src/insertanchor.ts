@@ -234,25 +234,35 @@ export interface ReplaceAnchor {
   /** The question named cells, none of which the notebook holds now (deleted, or
    * changed since in a notebook whose ids change at each load): another cell instead. */
   lost: boolean;
+  /** The cell found (by its id) holds another source than when the question was sent:
+   * the diff is against what it holds now. */
+  changed?: boolean;
 }
 
 /**
  * The cell a code card's (or code block's) "Replace cell" replaces in `panel`: the active
  * cell when the person picked it after asking (they chose it, as for Insert); else the
- * cell the question named (of several, the first it named);
- * else the one its chips named; else the active cell, `lost` when the question had
- * cells and none is found. A reloaded page (its first cell active, picked by nobody)
- * replaces the cell asked about, not the first one.
+ * cell the question named (of several, the first it named); else the one its chips
+ * named; else the active cell, `lost` when the question had cells and none is found. A
+ * reloaded page (its first cell active, picked by nobody) replaces the cell asked about,
+ * not the first one.
  */
 export function replaceAnchor(panel: NotebookPanel, turn: TurnCells, picked: number | null): ReplaceAnchor {
   if (picked !== null && picked > turn.askedAt) return { index: null, why: "active", lost: false };
   const cells: readonly Cell[] = panel.content.widgets;
-  const found = (refs: readonly CellRef[]): number[] =>
-    refs.map((ref) => findCell(cells, ref)).filter((i) => i >= 0);
-  const named = found(turn.named);
-  const chips = found(turn.chips);
-  if (named.length) return { index: named[0], why: "named", lost: false };
-  if (chips.length) return { index: chips[0], why: "chips", lost: turn.named.length > 0 };
+  const first = (refs: readonly CellRef[]): { index: number; changed: boolean } | null => {
+    for (const ref of refs) {
+      const index = findCell(cells, ref);
+      if (index < 0) continue;
+      const now = sourceFingerprint(cells[index].model.sharedModel.getSource());
+      return { index, changed: ref.fingerprint !== undefined && ref.fingerprint !== now };
+    }
+    return null;
+  };
+  const named = first(turn.named);
+  if (named) return { ...named, why: "named", lost: false };
+  const chips = first(turn.chips);
+  if (chips) return { ...chips, why: "chips", lost: turn.named.length > 0 };
   return { index: null, why: "active", lost: turn.named.length + turn.chips.length > 0 };
 }
 
@@ -261,9 +271,10 @@ export function replaceAnchor(panel: NotebookPanel, turn: TurnCells, picked: num
 export function replaceNote(anchor: ReplaceAnchor | null): string | null {
   if (!anchor) return null;
   const gone = "The cell your question was about is no longer in this notebook, or has changed since";
-  if (anchor.lost && anchor.why === "chips") return `${gone}: this is the cell that was active when you asked.`;
+  const since = anchor.changed ? " It has changed since you asked: the diff shows what it holds now." : "";
+  if (anchor.why === "chips" && anchor.lost) return `${gone}: this is the cell that was active when you asked.${since}`;
   if (anchor.lost) return `${gone}: this is the active cell.`;
-  if (anchor.why === "named") return "The cell your question was about.";
-  if (anchor.why === "chips") return "The cell that was active when you asked.";
+  if (anchor.why === "named") return `The cell your question was about.${since}`;
+  if (anchor.why === "chips") return `The cell that was active when you asked.${since}`;
   return null;
 }

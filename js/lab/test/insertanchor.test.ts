@@ -155,14 +155,20 @@ test("a question's cells are found again after a reload gave every cell a new id
   assert.deepEqual(turn.chips, [{ id: "c3", index: 3, fingerprint: sourceFingerprint("# end") }]);
   // Reloaded: no id is known; each is found at its place, its source checked.
   assert.equal(insertAnchor(reloaded(sources), turn, "below", null), 1);
-  assert.deepEqual(replaceAnchor(reloaded(sources), turn, null), { index: 1, why: "named", lost: false });
+  assert.deepEqual(replaceAnchor(reloaded(sources), turn, null), { index: 1, why: "named", lost: false, changed: false });
   // A cell added above since (saved, reloaded): the one cell holding that source.
   assert.equal(insertAnchor(reloaded(["# new", ...sources]), turn, "below", null), 2);
   // Changed since (or deleted): not that cell. Insert falls back to the chips' cell,
   // Replace too, and says the cell asked about is gone.
   const changed = ["import x", "x.ok()", "# notes", "# end"];
   assert.equal(insertAnchor(reloaded(changed), turn, "below", null), 3);
-  assert.deepEqual(replaceAnchor(reloaded(changed), turn, null), { index: 3, why: "chips", lost: true });
+  assert.deepEqual(replaceAnchor(reloaded(changed), turn, null), { index: 3, why: "chips", lost: true, changed: false });
+  // Ids kept (the page not reloaded, or a notebook with stable ids), the cell edited since
+  // asking: still that cell, and its dialog says it changed.
+  const edited = notebook([cell("c0", "import x"), cell("c1", "x.fail(1)"), cell("c3", "# end")], 0);
+  const since = replaceAnchor(edited, turn, null);
+  assert.deepEqual(since, { index: 1, why: "named", lost: false, changed: true });
+  assert.match(replaceNote(since) ?? "", /question was about\. It has changed since you asked/);
   // Two cells hold that source, neither at its place: neither is taken.
   assert.equal(findCell(reloaded(["x.fail()", "a", "b", "x.fail()"]).content.widgets, turn.named[0]), -1);
   // An empty cell's fingerprint tells nothing away from its place.
@@ -183,7 +189,7 @@ test("Replace cell replaces the cell the question was about, after a reload too;
   const question: TurnCells = turnCells(turn1(), "card_1");
   // A reload: the first cell active, nobody picked it: the cell asked about (c1).
   const anchor = replaceAnchor(notebook(cells(), 0), question, null);
-  assert.deepEqual(anchor, { index: 1, why: "named", lost: false });
+  assert.deepEqual(anchor, { index: 1, why: "named", lost: false, changed: false });
   assert.match(replaceNote(anchor) ?? "", /question was about/);
   // Picked before asking: still c1. Picked after asking: the active cell, said nothing of.
   assert.equal(replaceAnchor(notebook(cells(), 3), question, BEFORE).index, 1);
@@ -192,7 +198,7 @@ test("Replace cell replaces the cell the question was about, after a reload too;
   assert.equal(replaceNote(picked), null);
   // Only chips: the cell active when asked.
   const chips = replaceAnchor(notebook(cells(), 0), turnCells(turn(1, [["cell:c2", true]]), "card_1"), null);
-  assert.deepEqual(chips, { index: 2, why: "chips", lost: false });
+  assert.deepEqual(chips, { index: 2, why: "chips", lost: false, changed: false });
   // The cell asked about deleted, no chip: the active cell, and the dialog says why.
   const gone = replaceAnchor(notebook([cells()[0], cells()[2]], 0), question, null);
   assert.deepEqual(gone, { index: null, why: "active", lost: true });
