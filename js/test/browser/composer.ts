@@ -317,6 +317,7 @@ test(
       /^Not sent: .*back in the box, above what you typed/,
     );
     assert.match((await page.locator(".jck-toast:not([hidden])").textContent()) ?? "", /^Not sent/);
+    await page.screenshot({ path: join(outDir, "refused-back-above-new-text.png") });
     await box.pressSequentially("!");
     assert.equal(await box.inputValue(), "about notebook A\n\nand the!n");
     await page.evaluate(() => {
