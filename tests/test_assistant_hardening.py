@@ -570,3 +570,32 @@ async def test_create_naming_a_missing_or_foreign_attachment_leaves_no_thread(
     status, page = await json_call(assistant, req("threads.list"))
     assert status == 200 and page["data"] == []
     assert not model.calls
+
+
+@pytest.mark.asyncio
+async def test_a_message_naming_one_file_thousands_of_times_is_refused(
+    sqlite_store: SQLStore,
+) -> None:
+    # Each name was read from the store and kept in the message: 20,000 took ~40 s of
+    # the server's CPU and stored 3 MB, sent with every read of the thread.
+    from jupyter_chatkit.assistant.request_checks import MAX_MESSAGE_FILES
+
+    model = answered("first", "never")
+    assistant = make_assistant(sqlite_store, model)
+    thread_id, _ = await new_thread(assistant)
+    _, file = await json_call(
+        assistant, req("attachments.create", name="a.txt", size=2, mime_type="text/plain")
+    )
+    await sqlite_store.attachments.write_bytes(file["id"], b"hi", ALICE)
+    message = {**user_input("look"), "attachments": [file["id"]] * (MAX_MESSAGE_FILES + 1)}
+    for body in (
+        req("threads.create", input=message),
+        req("threads.add_user_message", thread_id=thread_id, input=message),
+    ):
+        events = await stream(assistant, body)
+        assert types_of(events) == ["error"], body
+        assert isinstance(events[0], ErrorEvent) and "at most" in (events[0].message or "")
+    _, page = await json_call(assistant, req("threads.list"))
+    assert [t["id"] for t in page["data"]] == [thread_id]
+    _, items = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert len(items["data"]) == 2 and len(model.calls) == 1

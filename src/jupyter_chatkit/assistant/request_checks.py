@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 # A message's reference (a chip, an @-mention: what the front end read, 16k there) too.
 MAX_TOOL_OUTPUT_CHARS = 200_000
 
+# The most files one message carries. Each is read from the store when the message is
+# saved and sent with every read of the thread: one request naming one file 20,000 times
+# took ~40 s of the server's CPU (every user's requests waiting) and stored a 3 MB message.
+MAX_MESSAGE_FILES = 100
+
 # ChatKit requests this assistant does not serve (no front end of ours sends them), and
 # what a client sending one is told instead of ChatKit's words for a developer.
 NOT_SERVED = {
@@ -71,6 +76,7 @@ async def check_streaming_request(
       (no text, reference, file or quote: ChatKit saved it and the model answered).
     - ``threads.custom_action`` from an item that is no card: ChatKit answers a bare
       ``stream.error`` (no message, nothing a person can read).
+    - a message carrying more than :data:`MAX_MESSAGE_FILES` files.
     - a client tool output past ``MAX_TOOL_OUTPUT_CHARS`` (ChatKit stored whatever came);
       the call still waits for one that fits. A message's reference (tag) past it too:
       the model reads 16k of it, the thread kept it whole. (A result that fits is stored
@@ -97,6 +103,11 @@ async def check_streaming_request(
             raise ValueError("Retry needs the id of one of your messages in this thread.")
     if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
         message = request.params.input
+        if len(message.attachments) > MAX_MESSAGE_FILES:
+            raise ValueError(
+                f"A message carries at most {MAX_MESSAGE_FILES} files: send the others "
+                "with another message."
+            )
         text = [p.text for p in message.content if isinstance(p, UserMessageTextContent)]
         too_long = message_too_long(sum(map(len, text)) + len(message.quoted_text or ""))
         if too_long:
