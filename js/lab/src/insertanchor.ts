@@ -29,6 +29,8 @@
 import type { Cell } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
 import type { CellPosition, ThreadItem } from "../../src/index";
+import { isPrivate } from "./privatecells";
+import { redactText } from "./redact";
 
 /** A cell as a message's tag recorded it: its model id, and where it was when asked. */
 export interface CellRef {
@@ -63,11 +65,18 @@ export function sourceFingerprint(source: string): string {
   return `${hash.toString(16).padStart(8, "0")}:${source.length}`;
 }
 
-/** Where `cell` is in `panel` now, as a tag records it (undefined: not in it). */
+/**
+ * Where `cell` is in `panel` now, as a tag records it (undefined: not in it). None for a
+ * kept-out cell (`chatkit-private`) or one holding a secret the policy hides: a short
+ * hash of a short source (`DB_PASSWORD = "…"`, its length known) can be matched by
+ * guessing, and the thread is stored; such a cell is found by its id only.
+ */
 export function cellAnchor(panel: NotebookPanel, cell: Cell): { index: number; fingerprint: string } | undefined {
   const index = panel.content.widgets.indexOf(cell);
-  if (index < 0 || cell.isDisposed) return undefined;
-  return { index, fingerprint: sourceFingerprint(cell.model.sharedModel.getSource()) };
+  if (index < 0 || cell.isDisposed || isPrivate(cell.model)) return undefined;
+  const source = cell.model.sharedModel.getSource();
+  if (redactText(source).count > 0) return undefined;
+  return { index, fingerprint: sourceFingerprint(source) };
 }
 
 /**

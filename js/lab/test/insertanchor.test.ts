@@ -185,6 +185,22 @@ test("a question's cells are found again after a reload gave every cell a new id
   assert.deepEqual(bad.named, [{ id: "c9" }]);
 });
 
+test("a kept-out cell or one holding a secret keeps no fingerprint with the thread", async () => {
+  const secret = cell("s1", 'DB_PASSWORD = "Tr0ub4dor&3xQ9"');
+  const kept = cell("k1", "x = 1");
+  kept.model.setMetadata("tags", ["chatkit-private"]);
+  const panel = notebook([cell("c0", "import x"), secret, kept, cell("c3", "x.fail()")], 0);
+  const refs = panel.content.widgets.map((c) => cellRef(panel, c));
+  const items = await asked(["Look at ", refs[1], refs[2], refs[3]], []);
+  const tags = (items[0] as { content: { data?: { anchor?: unknown } }[] }).content.slice(1);
+  assert.deepEqual(
+    tags.map((t) => t.data?.anchor),
+    [undefined, undefined, { index: 3, fingerprint: sourceFingerprint("x.fail()") }],
+  );
+  // Such a cell is still found by its id while the notebook keeps it.
+  assert.deepEqual(turnCells(items, "card_9").named.slice(0, 2), [{ id: "s1" }, { id: "k1" }]);
+});
+
 test("Replace cell replaces the cell the question was about, after a reload too; says when it is gone", () => {
   const question: TurnCells = turnCells(turn1(), "card_1");
   // A reload: the first cell active, nobody picked it: the cell asked about (c1).
