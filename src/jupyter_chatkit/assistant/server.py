@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 from agents.models.interface import Model
 from chatkit.actions import Action
@@ -95,6 +96,8 @@ log = logging.getLogger("jupyter_chatkit")
 # not deep-copied (turn.context_class).
 _AGENT_CONTEXT = context_class(AgentContext[RequestContext])
 
+P = ParamSpec("P")
+
 
 def _mcp_tools(settings: Settings) -> McpTools | None:
     """Agent mode's MCP servers of ``settings``; None when none are configured, and then
@@ -104,6 +107,24 @@ def _mcp_tools(settings: Settings) -> McpTools | None:
     from .mcp import McpTools
 
     return McpTools.from_settings(settings)
+
+
+def _refusals_said(
+    stream: Callable[P, AsyncIterator[ThreadStreamEvent]],
+) -> Callable[P, AsyncIterator[ThreadStreamEvent]]:
+    """``stream`` (a hook ChatKit streams), text the store refuses in what the client sent
+    (a NUL, a lone surrogate) said as any request's: ChatKit ends any other exception
+    with a bare ``stream.error`` (no words, Retry offered)."""
+
+    @functools.wraps(stream)
+    async def said(*args: P.args, **kwargs: P.kwargs) -> AsyncIterator[ThreadStreamEvent]:
+        try:
+            async for event in stream(*args, **kwargs):
+                yield event
+        except (NulCharacterError, UnicodeError) as exc:
+            raise CustomStreamError(safe_message(exc), allow_retry=False) from None
+
+    return said
 
 
 class NotebookAssistant(ChatKitHooks):
@@ -438,6 +459,7 @@ class NotebookAssistant(ChatKitHooks):
         """Persist 👍/👎 for items of one of the user's threads."""
         await self.sql_store.save_feedback(thread_id, item_ids, feedback, context)
 
+    @_refusals_said
     async def action(
         self,
         thread: ThreadMetadata,
@@ -453,19 +475,6 @@ class NotebookAssistant(ChatKitHooks):
         Text of the payload the store refuses (a NUL, a lone surrogate in an id) is said
         as any request's (a 400's words), not as ChatKit's bare ``stream.error``.
         """
-        try:
-            async for event in self._action(thread, action, sender, context):
-                yield event
-        except (NulCharacterError, UnicodeError) as exc:
-            raise CustomStreamError(safe_message(exc), allow_retry=False) from None
-
-    async def _action(
-        self,
-        thread: ThreadMetadata,
-        action: Action[str, Any],
-        sender: WidgetItem | None,
-        context: RequestContext,
-    ) -> AsyncIterator[ThreadStreamEvent]:
         if action.type == ACTION_EDIT_MESSAGE:
             async for event in edit_message(self, thread, action, context):
                 yield event
