@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -272,3 +273,24 @@ def test_a_provider_url_the_http_client_refuses_is_said_without_its_text(
     assert "base_url" in said[0] and "base_url" in logged, (said, logged)
     for part in ("Hunt3r", "Xy9q"):
         assert part not in said[0] and part not in logged, (said, logged)
+
+
+def test_a_postgresql_store_without_its_driver_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A plain `pip install .` has no asyncpg (an extra): the page said only "The
+    # assistant is not available" and the log "ModuleNotFoundError", nothing to install.
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
+    settings = Settings(store_url="postgresql://ada:Hunt3r-Xy9q@127.0.0.1:9/chat")
+    holder = AssistantHolder(settings, attachment_url=lambda i: f"/attachments/{i}")
+    said: list[str] = []
+
+    async def scenario() -> None:
+        with pytest.raises(AssistantUnavailable) as refused:
+            await holder.get()
+        said.append(refused.value.reason)
+        await holder.close()
+
+    _run_on_own_loop(scenario)
+    assert "jupyter-chatkit[postgres]" in said[0] and "asyncpg" in caplog.text, (said, caplog.text)
+    assert "Hunt3r" not in said[0] + caplog.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -323,3 +324,26 @@ def test_a_reply_that_is_no_model_answer_fails_the_check(
     assert check.ok is False, check
     # The setting named where it was set (here in config: c.JupyterChatKit.base_url).
     assert "no model answer" in check.detail and "base_url" in check.detail
+
+
+def test_a_postgresql_store_without_its_driver_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A plain `pip install .` has no asyncpg: the server could not start its assistant
+    # (the page: "The assistant is not available"; the log: "ModuleNotFoundError") and
+    # this report said "All checks passed". In-process: no provider, no kernel.
+    from jupyter_chatkit.doctor import ChatKitDoctor
+
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("JUPYTER_CHATKIT_STORE_URL", "postgresql://ada:Hunt3r-Xy9q@db.invalid/chat")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    doctor = ChatKitDoctor(json=True, check_kernel=False)
+    with pytest.raises(SystemExit) as ended:
+        doctor.start()
+    data = json.loads(capsys.readouterr().out)
+    assert ended.value.code == 1 and data["ok"] is False
+    check = {c["name"]: c for c in data["checks"]}["store driver"]
+    assert check["ok"] is False and "jupyter-chatkit[postgres]" in check["detail"]
+    assert "Hunt3r" not in json.dumps(data)

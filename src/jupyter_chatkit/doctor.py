@@ -23,7 +23,14 @@ from jupyter_core.application import JupyterApp
 from traitlets import Bool, Float, TraitError, Unicode, default, validate
 
 from . import __version__
-from .settings import ENV_API_KEY, JupyterChatKit, default_sqlite_path, redact_url
+from .settings import (
+    ENV_API_KEY,
+    STORE_DRIVER_MISSING,
+    JupyterChatKit,
+    default_sqlite_path,
+    is_postgres_url,
+    redact_url,
+)
 
 KERNEL_CODE = "import jupyter_chatkit; print(jupyter_chatkit.__version__)"
 # The provider only has to answer; a short reply keeps the check cheap.
@@ -238,6 +245,16 @@ def check_server_extension() -> Check:
     )
 
 
+def check_store_driver(settings: JupyterChatKit) -> Check:
+    """A PostgreSQL store needs asyncpg, an extra a plain install lacks (it is not opened
+    here: its login and database are the server's to try)."""
+    import importlib.util
+
+    if importlib.util.find_spec("asyncpg") is None:
+        return Check("store driver", False, STORE_DRIVER_MISSING)
+    return Check("store driver", True, "asyncpg is installed")
+
+
 def check_labextension() -> Check:
     """Is the JupyterLab extension installed where JupyterLab looks, and not disabled?"""
     name = "JupyterLab extension"
@@ -361,6 +378,8 @@ class ChatKitDoctor(JupyterApp):
             check_server_extension,
             check_labextension,
         ]
+        if is_postgres_url(settings.store_url):
+            checks.append(lambda: check_store_driver(settings))
         if settings.mcp_servers:
             checks += mcp_checks(settings)
         if self.check_kernel:

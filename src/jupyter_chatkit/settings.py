@@ -66,6 +66,21 @@ def default_sqlite_path() -> Path:
     return Path(jupyter_data_dir()) / "jupyter_chatkit" / "chat.sqlite3"
 
 
+# A PostgreSQL store's driver is an extra: without it the server cannot open the store.
+STORE_DRIVER_MISSING = (
+    "The conversation store is PostgreSQL (JUPYTER_CHATKIT_STORE_URL or "
+    "c.JupyterChatKit.store_url), which needs asyncpg: run pip install "
+    "'jupyter-chatkit[postgres]' in the environment Jupyter runs from, then restart Jupyter."
+)
+
+
+def is_postgres_url(store_url: str) -> bool:
+    """Whether a store URL names PostgreSQL (``postgresql://``, ``postgres://``,
+    ``postgresql+asyncpg://``), read from its scheme alone (never echoing the URL)."""
+    scheme = store_url.strip().split("://", 1)[0].lower()
+    return "://" in store_url and scheme in ("postgresql", "postgres", "postgresql+asyncpg")
+
+
 def _env(name: str) -> str:
     return os.environ.get(name, "").strip()
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import parse_json
 from ..protocol import Turn
-from ..settings import Settings
+from ..settings import STORE_DRIVER_MISSING, Settings
 
 if TYPE_CHECKING:
     from ..assistant.server import NotebookAssistant
@@ -75,8 +75,12 @@ def _changes_params(body: bytes) -> tuple[bool, object]:
 def _build_failure(exc: BaseException, settings: Settings) -> str | None:
     """What to fix when the assistant could not be built for its model's provider URL (the
     HTTP client refuses it: a password holding an unescaped "#"), naming the setting, never
-    the URL's text (the client's message quotes its parts); None for another failure."""
+    the URL's text (the client's message quotes its parts), or for a PostgreSQL store
+    without its driver; None for another failure."""
     # (httpx's, or httpx2's where openai uses it: by name, as model_errors reads them.)
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "asyncpg":
+        # A fresh `pip install .` with a postgresql:// store: say what to install.
+        return STORE_DRIVER_MISSING
     if "InvalidURL" not in {cls.__name__ for cls in type(exc).__mro__}:
         return None
     from ..assistant.model_errors import describe_model_error
