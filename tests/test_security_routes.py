@@ -27,6 +27,10 @@ ROUTES = [
     ("attachments/atc_x", "GET"),
     ("attachments/atc_x", "PUT"),
     ("attachments/atc_x", "POST"),
+    # No route of ours: refused the same way before anything else is said.
+    ("attachments/a.b", "GET"),
+    ("attachments/a.b", "PUT"),
+    ("no-such-route", "POST"),
 ]
 
 
@@ -71,6 +75,28 @@ async def test_every_route_refuses_no_token_and_a_wrong_one(
             headers={"Authorization": authorization},
         )
         assert status == 403, (path, method)
+
+
+async def test_a_path_no_route_serves_is_a_json_404(jp_fetch: Callable[..., Any]) -> None:
+    # Jupyter answered these with its HTML page: an attachment id with a dot or a
+    # traversal, past 100 characters, a route that does not exist.
+    for path, method, said in (
+        ("attachments/..%2F..%2Fetc%2Fpasswd", "GET", "No such attachment."),
+        ("attachments/a.b", "PUT", "No such attachment."),
+        ("attachments/" + "x" * 101, "GET", "No such attachment."),
+        ("chatkit/x", "POST", "No such jupyter-chatkit route."),
+        ("no-such-route", "GET", "No such jupyter-chatkit route."),
+    ):
+        with pytest.raises(HTTPClientError) as info:
+            await jp_fetch(
+                "jupyter-chatkit",
+                *path.split("/"),
+                method=method,
+                body=b"x" if method != "GET" else None,
+            )
+        assert info.value.code == 404 and info.value.response is not None, path
+        assert info.value.response.headers["Content-Type"].startswith("application/json")
+        assert json.loads(info.value.response.body)["message"] == said, path
 
 
 async def test_uploads_with_cookies_and_no_xsrf_token_are_refused(

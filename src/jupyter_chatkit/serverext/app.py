@@ -23,10 +23,12 @@ from .attachments import AttachmentHandler
 from .deferred_imports import defer_unused_packages
 from .handlers import (
     _SINGLE_USER_PROVIDERS,
+    AttachmentNotFoundHandler,
     ChatKitHandler,
     ConfigHandler,
     HealthHandler,
     ModelsHandler,
+    NotFoundHandler,
 )
 from .holder import AssistantHolder
 from .renames import RenameFollower, server_id
@@ -154,6 +156,9 @@ class JupyterChatKitApp(ExtensionApp):
                     url_path_join(prefix, "attachments", r"([A-Za-z0-9_\-]{1,100})"),
                     AttachmentHandler,
                 ),
+                # Anything else under the prefix: a JSON 404, not Jupyter's HTML page.
+                (url_path_join(prefix, "attachments", "(.*)"), AttachmentNotFoundHandler),
+                (prefix + "(/.*)?", NotFoundHandler),
             ]
         )
 

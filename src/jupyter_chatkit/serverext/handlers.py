@@ -515,6 +515,28 @@ class ModelsHandler(BaseChatKitHandler):
         )
 
 
+class NotFoundHandler(BaseChatKitHandler):
+    """Any other path under ``jupyter-chatkit/`` (an attachment id no upload has, as
+    ``attachments/../x``; a route that does not exist): a JSON 404 like every answer of
+    this extension, after authentication as every route. Jupyter's own is an HTML page."""
+
+    message = "No such jupyter-chatkit route."
+
+    @web.authenticated
+    @authorized
+    async def get(self, *_path: str) -> None:
+        """Not found, whatever the method."""
+        raise web.HTTPError(404, self.message)
+
+    post = put = patch = delete = get
+
+
+class AttachmentNotFoundHandler(NotFoundHandler):
+    """``attachments/<what no attachment id is>`` (``..``, a dot, past 100 characters)."""
+
+    message = "No such attachment."
+
+
 def raise_if_store_unavailable(exc: Exception) -> None:
     """A 503 (JSON, Retry-After) for a store that cannot serve now: down, or its file
     locked by another process past ``store_lock_timeout``; logged without any text."""
