@@ -200,8 +200,21 @@ async def test_empty_url_opens_the_default_sqlite_file(
     try:
         assert store.dialect == "sqlite"
         assert expected.is_file()
+        # Every conversation and uploaded file: this OS user's alone (the data directory
+        # is often readable by all), its -wal and -shm files too.
+        await store.save_thread(ThreadMetadata(id="thr_a", created_at=T0), ALICE)
+        made = [expected, *expected.parent.glob("chat.sqlite3-*")]
+        assert len(made) == 3 and all(f.stat().st_mode & 0o077 == 0 for f in made), made
+        assert expected.parent.stat().st_mode & 0o777 == 0o700
     finally:
         await store.close()
+    # A file that exists keeps its own permissions (shared on purpose, say).
+    shared = tmp_path / "shared.sqlite3"
+    shared.touch(mode=0o664)
+    shared.chmod(0o664)
+    store = await open_store(f"sqlite:///{shared}")
+    await store.close()
+    assert shared.stat().st_mode & 0o777 == 0o664
 
 
 @pytest.mark.asyncio

@@ -230,8 +230,8 @@ def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
     sizes PostgreSQL's connection pool (default :class:`PoolOptions`).
     """
     if url.get_backend_name() == "sqlite":
-        if url.database:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            _create_private(Path(url.database))
         engine = create_async_engine(url, hide_parameters=True)
         _configure_sqlite(engine)
     else:
@@ -249,6 +249,17 @@ def create_engine_for(url: URL, pool: PoolOptions | None = None) -> AsyncEngine:
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul)
     event.listen(engine.sync_engine, "handle_error", _not_unicode)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """The SQLite store's file (and its folder), made readable by this OS user alone when
+    made here: it holds every conversation and uploaded file, and the default folder
+    (Jupyter's data directory) is often readable by every user of the machine. SQLite
+    makes its -wal and -shm files with the file's permissions. A file or folder that
+    exists (an administrator's, shared on purpose) keeps its own."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _bound_lock_waits(engine: AsyncEngine, lock_timeout: float) -> None:
