@@ -75,3 +75,53 @@ def test_a_result_cut_inside_a_key_shows_none_of_it(secret: str) -> None:
     out = output_text({"output_type": "execute_result", "data": {"text/plain": text}})["text"]
     shown, _ = ContextPolicy().text(out)
     assert secret[:12] not in shown and len(out) <= OUTPUT_CHARS
+
+
+# Passwords hold punctuation (# $ ^ & ! @ *) that no key holds: a cut that fell there
+# left most of the password in view, past the end of the text a rule reads it in (the
+# DSN's "@host", the attribute's closing quote). Probe 11 found it on DSNs, password=
+# and <input value=...>; these carriers and passwords are others.
+PASSWORDS = ["Kq9!mZ#2vL$8nR^4", "wT4^hb&Zr!0q*Lm", "Q7$e@p#Lx^W2!k9z"]
+CARRIERS = [
+    "mongodb://svc:{}@mongo-0.mongo:27017/admin?authSource=admin",
+    "PGPASSWORD={} psql -h db.internal -U etl",
+    '<input type="text" name="client_secret" value="{}" readonly>',
+    "mysql -u root -p'{}' sales",
+]
+
+
+def _pieces(text: str, secret: str) -> list[str]:
+    """The 4-character pieces of ``secret`` found in ``text``."""
+    return [secret[i : i + 4] for i in range(len(secret) - 3) if secret[i : i + 4] in text]
+
+
+@pytest.mark.parametrize("password", PASSWORDS)
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_a_cut_never_falls_on_a_passwords_punctuation(password: str, carrier: str) -> None:
+    line = carrier.format(password)
+    lead = "log line ok\n" * 400
+    for j in range(1, len(password)):
+        # A result's head cut (_clip cuts at OUTPUT_CHARS - 40) j characters into it.
+        at = OUTPUT_CHARS - 40 - j - line.index(password)
+        text = lead[len(lead) - at :] + line + "\n" + lead
+        out = output_text({"output_type": "execute_result", "data": {"text/plain": text}})["text"]
+        assert _pieces(out, password) == [] and len(out) <= OUTPUT_CHARS, out[-120:]
+        # A stream's tail cut (the last third) j characters into it.
+        tail = len(line) - line.index(password) - j
+        text = lead + line + "\n" + "done\n" * ((OUTPUT_CHARS // 3 - tail - 1) // 5)
+        text += "z" * ((OUTPUT_CHARS // 3 - tail - 1) % 5)
+        out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
+        assert _pieces(out, password) == [] and len(out) <= OUTPUT_CHARS, out[:200]
+
+
+def test_a_tail_cut_inside_a_line_drops_the_line_with_its_label() -> None:
+    # "Using key <hex>": a tail that began in the label showed the key without it (40
+    # hex characters, as a git commit's), which no rule could tell from a digest.
+    key = "c20dff686731d5dbc3473f3306cfe4cefdd0d2a3"
+    line = f"wandb: W&B API key is configured. Using key {key} for api.wandb.ai"
+    for j in (3, 20, line.index(key) - 2):
+        text = "log line ok\n" * 400 + line + "\n" + "step done\n" * 30
+        text += "x" * (OUTPUT_CHARS // 3 - 300 - (len(line) - j) - 1)
+        out = output_text({"output_type": "stream", "name": "stdout", "text": text})["text"]
+        assert key[:8] not in out and out.rstrip("x").endswith("step done\n")
+        assert "\n… [" in out and len(out) <= OUTPUT_CHARS

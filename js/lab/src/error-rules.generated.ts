@@ -15,6 +15,11 @@ export const ERROR_RULES = {
     "During handling of the above exception, another exception occurred"
   ],
   "cutBoundary": "[^A-Za-z0-9_\\-+/=.~%]",
+  "cutTiers": [
+    "\\n",
+    "[ \\t\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+    "[\\\"'`,;<>\\[\\]{}|]"
+  ],
   "cutSpace": "[ \\t\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
   "trimSpace": " \t\n\u000b\f\r\u001c\u001d\u001e\u001f\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff",
   "dataUri": "(data:[A-Za-z0-9_.+/-]{1,100};base64,)[A-Za-z0-9+/=\\r\\n]{100,}",

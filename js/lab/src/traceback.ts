@@ -223,12 +223,17 @@ export function clipMiddle(text: string, max: number): string {
 }
 
 // A cut inside a word leaves a piece of it (a key's end without the prefix that tells
-// it is one) that no redaction rule, run on the result after this, recognises. So a cut
-// falls on whitespace or punctuation no key holds, looked for within CUT_WINDOW
-// characters; past that, a run of one kind of character (a DNA sequence, a row of one
-// letter) is cut where it is, and a run mixing cases or letters and digits (where a key
-// could be) goes back to whitespace however far. As the kernel's notebook_file.head_end.
+// it is one, a password's head without the rest of its URL) that no redaction rule, run
+// on the result after this, recognises. So a cut falls, within CUT_WINDOW characters, on
+// a line's end (a tail: a value keeps its line's label or goes with it), white space, a
+// quote or bracket, else punctuation no key holds; past that, a run of one kind of
+// character (a DNA sequence, a row of one letter) is cut where it is, and a run mixing
+// cases or letters and digits (where a key could be) goes back to whitespace however
+// far. As the kernel's notebook_file.head_end.
 const BOUNDARY = new RegExp(ERROR_RULES.cutBoundary);
+// Looked for first, in order: a line's end, white space, a quote or bracket (cutTiers).
+const TIERS = ERROR_RULES.cutTiers.map((tier) => new RegExp(tier));
+const SPACE = TIERS[1];
 const CUT_WINDOW = ERROR_RULES.limits.cutWindow;
 
 // Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
@@ -239,21 +244,25 @@ function kinds(piece: string): number {
 }
 
 function headCut(text: string, end: number): number {
-  if (end <= 0 || end >= text.length || BOUNDARY.test(text[end]) || BOUNDARY.test(text[end - 1])) {
+  if (end <= 0 || end >= text.length || SPACE.test(text[end]) || SPACE.test(text[end - 1])) {
     return Math.max(0, Math.min(end, text.length));
   }
   const window = Math.max(0, end - CUT_WINDOW);
-  for (let i = end - 1; i >= window; i--) if (BOUNDARY.test(text[i])) return i + 1;
+  for (const tier of [...TIERS.slice(1), BOUNDARY]) {
+    for (let i = end - 1; i >= window; i--) if (tier.test(text[i])) return i + 1;
+  }
   if (kinds(text.slice(window, end)) < 2) return end;
   return Math.max(...[" ", "\t", "\r", "\n"].map((c) => text.lastIndexOf(c, end - 1))) + 1;
 }
 
 function tailCut(text: string, start: number): number {
-  if (start <= 0 || start >= text.length || BOUNDARY.test(text[start - 1])) {
+  if (start <= 0 || start >= text.length || text[start - 1] === "\n") {
     return Math.max(0, Math.min(start, text.length));
   }
   const stop = Math.min(text.length, start + CUT_WINDOW);
-  for (let i = start; i < stop; i++) if (BOUNDARY.test(text[i])) return i + 1;
+  for (const tier of [...TIERS, BOUNDARY]) {
+    for (let i = start - 1; i < stop; i++) if (tier.test(text[i])) return i + 1;
+  }
   if (kinds(text.slice(start, stop)) < 2) return start;
   const space = new RegExp(ERROR_RULES.cutSpace, "g");
   space.lastIndex = start;

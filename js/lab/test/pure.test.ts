@@ -145,6 +145,35 @@ test("outputText's head-and-tail cut leaves no piece of a word (a key's end) beh
   assert.ok(words.text.startsWith(`${"w-".repeat(250)} \n… [`) && words.text.endsWith("] …\nend"));
 });
 
+test("a cut never falls on a password's punctuation, and a tail drops a line with its label", () => {
+  // Passwords hold punctuation no key holds (# $ ^ & ! @ *): a cut there left most of one
+  // in view, past the text a rule reads it in (as test_output_cut_secrets.py).
+  const pieces = (text: string, secret: string): string[] =>
+    Array.from({ length: secret.length - 3 }, (_, i) => secret.slice(i, i + 4)).filter((p) => text.includes(p));
+  const lead = "log line ok\n".repeat(400);
+  for (const password of ["Kq9!mZ#2vL$8nR^4", "Q7$e@p#Lx^W2!k9z"]) {
+    for (const carrier of ["mongodb://svc:{}@mongo-0.mongo:27017/admin", '<input name="client_secret" value="{}">']) {
+      const line = carrier.replace("{}", password);
+      for (let j = 1; j < password.length; j++) {
+        const at = 1500 - 40 - j - line.indexOf(password);
+        const head = outputText({ output_type: "execute_result", execution_count: 1, data: { "text/plain": `${lead.slice(lead.length - at)}${line}\n${lead}` }, metadata: {} }).text;
+        assert.deepEqual(pieces(head, password), [], head.slice(-120));
+        const rest = 500 - (line.length - line.indexOf(password) - j) - 1;
+        const tail = outputText({ output_type: "stream", name: "stdout", text: `${lead}${line}\n${"done\n".repeat(Math.floor(rest / 5))}${"z".repeat(rest % 5)}` }).text;
+        assert.deepEqual(pieces(tail, password), [], tail.slice(0, 200));
+        assert.ok(head.length <= 1500 && tail.length <= 1500);
+      }
+    }
+  }
+  const key = "c20dff686731d5dbc3473f3306cfe4cefdd0d2a3";
+  const line = `wandb: W&B API key is configured. Using key ${key} for api.wandb.ai`;
+  for (const j of [3, 20, line.indexOf(key) - 2]) {
+    const text = `${lead}${line}\n${"step done\n".repeat(30)}${"x".repeat(500 - 300 - (line.length - j) - 1)}`;
+    const out = outputText({ output_type: "stream", name: "stdout", text }).text;
+    assert.ok(!out.includes(key.slice(0, 8)) && out.replace(/x+$/, "").endsWith("step done\n"), out.slice(0, 200));
+  }
+});
+
 test("nearestIndices picks cells around the anchor, in order", () => {
   assert.deepEqual(nearestIndices(10, 5, 3), [4, 5, 6]);
   assert.deepEqual(nearestIndices(10, 0, 3), [0, 1, 2]);

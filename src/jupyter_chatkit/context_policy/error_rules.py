@@ -90,6 +90,11 @@ CUT_BOUNDARY = r"[^A-Za-z0-9_\-+/=.~%]"
 # Where a tail cut goes forward to when no boundary is near: white space (JavaScript's
 # ``\s``, spelt out).
 CUT_SPACE = r"[ \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+# The boundaries a cut looks for first, in order, within its window: a line's end (a tail
+# cut: a value keeps the label its line gives it, or goes with it), white space, then a
+# quote, bracket or separator that ends a value. A password holds any other punctuation
+# (``#``, ``$``, ``^``, ``&``, ``!``, ``@``): cut there, most of it stayed in view.
+CUT_TIERS = (r"\n", CUT_SPACE, r"[\"'`,;<>\[\]{}|]")
 # What a traceback's blocks, frames and final line are trimmed of, as characters (a
 # trim, not a pattern: a pattern anchored at a text's end backtracks over every run of
 # space): what either language's own trim takes (Python's ``str.strip`` also takes
@@ -161,6 +166,7 @@ def rules_dict() -> dict[str, Any]:
         "cellFile": CELL_FILE,
         "chainMarkers": list(CHAIN_MARKERS),
         "cutBoundary": CUT_BOUNDARY,
+        "cutTiers": list(CUT_TIERS),
         "cutSpace": CUT_SPACE,
         "trimSpace": TRIM_SPACE,
         "dataUri": DATA_URI,

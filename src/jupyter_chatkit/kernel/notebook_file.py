@@ -122,12 +122,16 @@ def _head_tail(text: str, limit: int) -> str:
 
 
 # A cut inside a word leaves a piece of it, such as a key's end without the prefix that
-# tells it is one, which no rule of the context policy (run on the result after this)
-# recognises. So a cut falls on whitespace or punctuation no key holds, looked for
-# within CUT_WINDOW characters; past that, a run of one kind of character (a DNA
-# sequence, a row of one letter) is cut where it is, and a run mixing cases or letters
-# and digits (where a key or token could be) goes back to whitespace however far.
+# tells it is one or a password's head without the rest of its URL, which no rule of the
+# context policy (run on the result after this) recognises. So a cut falls, within
+# CUT_WINDOW characters, on a line's end (a tail: a value keeps its line's label or goes
+# with it), white space, a quote or bracket (rules.CUT_TIERS), else punctuation no key
+# holds; past that, a run of one kind of character (a DNA sequence, a row of one letter)
+# is cut where it is, and a run mixing cases or letters and digits (where a key or token
+# could be) goes back to whitespace however far.
 _BOUNDARY = re.compile(rules.CUT_BOUNDARY)
+# Looked for first, in order: a line's end, white space, a quote or bracket (CUT_TIERS).
+_TIERS = tuple(re.compile(tier) for tier in rules.CUT_TIERS)
 # Capitals, small letters, digits: a run mixing them could be a key or encoded bytes.
 _KINDS = (re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]"))
 CUT_WINDOW = rules.LIMITS["cutWindow"]
@@ -140,12 +144,13 @@ def _kinds(piece: str) -> int:
 
 def head_end(text: str, end: int) -> int:
     """Where a head cut near ``end`` falls (``text[:result]`` is kept)."""
-    if end <= 0 or end >= len(text) or _BOUNDARY.match(text, end) or _BOUNDARY.match(text, end - 1):
+    if end <= 0 or end >= len(text) or _SPACE.match(text, end) or _SPACE.match(text, end - 1):
         return max(0, min(end, len(text)))
     window = max(0, end - CUT_WINDOW)
-    found = [m.end() for m in _BOUNDARY.finditer(text, window, end)]
-    if found:
-        return found[-1]
+    for tier in (*_TIERS[1:], _BOUNDARY):
+        found = [m.end() for m in tier.finditer(text, window, end)]
+        if found:
+            return found[-1]
     if _kinds(text[window:end]) < 2:
         return end
     return max(text.rfind(c, 0, end) for c in " \t\r\n") + 1
@@ -153,12 +158,14 @@ def head_end(text: str, end: int) -> int:
 
 def tail_start(text: str, start: int) -> int:
     """Where a tail cut near ``start`` falls (``text[result:]`` is kept)."""
-    if start <= 0 or start >= len(text) or _BOUNDARY.match(text, start - 1):
+    if start <= 0 or start >= len(text) or text[start - 1] == "\n":
         return max(0, min(start, len(text)))
-    boundary = _BOUNDARY.search(text, start, start + CUT_WINDOW)
-    if boundary:
-        return boundary.end()
-    if _kinds(text[start : start + CUT_WINDOW]) < 2:
+    stop = min(len(text), start + CUT_WINDOW)
+    for tier in (*_TIERS, _BOUNDARY):
+        boundary = tier.search(text, start - 1, stop)
+        if boundary:
+            return boundary.end()
+    if _kinds(text[start:stop]) < 2:
         return start
     space = _SPACE.search(text, start)
     return space.end() if space else len(text)
