@@ -377,6 +377,8 @@ export class Redactor extends CallRedaction {
       // read as lines (one level: not inside such a string again).
       value = this.deeper(() => readEscapedLines(value, (plain) => this.text(plain)));
     }
+    // A JSON writer's escaped slashes (PHP's, Java's): a URL's `://` unread (redact.py).
+    if (value.includes("\\/") && !this.nested) value = this.deeper(() => readEscapedLines(value, (plain) => this.text(plain), "\\/"));
     if (value.includes(RULES.placeholderOpen)) {
       value = this.continued(value);
       // `«…»...tail` (a Verbose traceback's shortened value): the tail is the same secret's.

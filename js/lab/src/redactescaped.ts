@@ -65,18 +65,21 @@ export function encodeEscaped(text: string, quote: string): string {
   return out;
 }
 
-/** `text` with every string literal holding an escaped line break redacted as the lines
- * it holds (by `redact`); the others are left as they are. */
-export function readEscapedLines(text: string, redact: (plain: string) => string): string {
+/** `text` with every string literal holding `escaped` (an escaped line break, or JSON's
+ * escaped slash: `"postgres:\/\/app:pw@db"`, which no URL rule reads) redacted as the
+ * text it holds (by `redact`); the others are left as they are. */
+export function readEscapedLines(text: string, redact: (plain: string) => string, escaped = "\\n"): string {
   return text.replace(STRING, (whole: string, dq: string | undefined, sq: string | undefined) => {
     const body = dq ?? sq ?? "";
-    if (!body.includes("\\n")) return whole;
+    if (!body.includes(escaped)) return whole;
     const plain = decodeEscaped(body);
     if (plain === null) return whole;
     const clean = redact(plain);
     if (clean === plain) return whole;
     const quote = whole[0];
-    return quote + encodeEscaped(clean, quote) + quote;
+    const written = encodeEscaped(clean, quote);
+    // Written back as it was: a writer that escapes slashes escapes them all.
+    return quote + (body.includes("\\/") ? written.replaceAll("/", "\\/") : written) + quote;
   });
 }
 

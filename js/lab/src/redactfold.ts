@@ -93,13 +93,14 @@ function latinWord(word: string, offset: number, text: string): string {
 // ASCII character; in a literal's escapes, quotes and the backslash stay escaped.
 // And Markdown's or LaTeX's escaped underscore (`DB\\_PASSWORD`, `sk\\_live\\_…`), also as a
 // repr or JSON writes it.
-const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]|\\{1,2}_/;
+const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});|%[2-7][0-9A-Fa-f]|\\x(?:ff\\xfe|fe\\xff|ef\\xbb\\xbf)|\\(?:u00|x)(?:[2-7][0-9A-Fa-f]|00)|\\{1,2}_/;
 const KEPT_ESCAPED = new Set(['"', "'", "\\", "\x7f"]);
 const ENTITY_ALL = new RegExp(ENTITY.source, "g");
 const ENTITIES = new Map<string, string>(Object.entries(RULES.htmlEntities));
 
 function character(ref: string): string {
   if (ref.endsWith("_")) return "_";
+  if (ref.startsWith("\\x") && ref.length > 4) return ""; // an escaped byte-order mark
   if (ref[0] !== "&") {
     const char = String.fromCharCode(Number.parseInt(ref.slice(-2), 16));
     // A URL's quotes are its text's (`state=%7B%22token%22%3A%22…`): read as quotes.
@@ -121,6 +122,9 @@ function unescaped(value: string): string | null {
   return decoded === value ? null : decoded;
 }
 
+// A combining diacritical mark (U+0300-U+036F), composed with the letter before it (NFC).
+const COMBINING = /[\u0300-\u036f]/;
+
 /** `value` with HTML character references read (unless not `entities`), invisibles dropped, odd spaces as spaces,
  * full-width ASCII and tag characters as ASCII and look-alike letters inside Latin words
  * as Latin, or null when it holds none of them (one scan each). */
@@ -137,10 +141,17 @@ export function folded(input: string, entities = true): string | null {
         return "";
       })
     : decoded;
-  const text = plain ?? value;
+  let text = plain ?? value;
+  let shown = plain;
+  if (COMBINING.test(text)) {
+    // Decomposed letters (macOS writes `n` U+0303 for `ñ`): a name of another language
+    // (`contrasen\u0303a`) read as the letters it shows (folded.py).
+    const composed = text.normalize("NFC");
+    if (composed !== text) shown = text = composed;
+  }
   if (LOOKALIKE.test(text)) {
     const latin = text.replace(WORD, latinWord);
     if (latin !== text) return latin;
   }
-  return plain;
+  return shown;
 }

@@ -1150,7 +1150,16 @@ export const RULES = {
         "api",
         "pw"
       ],
-      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+|\\b(?:password|passwd|passphrase|pw|pwd)[ \\t]+(?!(?:is|was|for|of|to|and|the|in|on|at)\\b))((?=[^\\s'\\\"«]*[0-9!@#$%^&*])[^\\s'\\\"«]{6,})",
+      "pattern": "(\\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \\t]+(?:is|was)[ \\t]+|\\b(?:password|passwd|passphrase|pw|pwd)[ \\t]+(?!(?:is|was|for|of|to|and|the|in|on|at)\\b))((?=(?:(?!</?[A-Za-z][A-Za-z0-9]{0,15}[\\s/>])[^\\s'\\\"«])*[0-9!@#$%^&*])(?:(?!</?[A-Za-z][A-Za-z0-9]{0,15}[\\s/>])[^\\s'\\\"«]){6,})",
+      "group": 2,
+      "flags": "i"
+    },
+    {
+      "kind": "command-line password",
+      "triggers": [
+        "papermill"
+      ],
+      "pattern": "((?:^|\\s)(?:-p|-r|--parameters|--parameters_raw)[ \\t]+['\\\"]?(?:[A-Za-z0-9]{1,30}[_.-]){0,3}(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?)s?['\\\"]?[ \\t]+['\\\"]?)((?![${%])(?!<[A-Za-z_.-]{1,60}>)[^\\s'\\\"«]{4,})",
       "group": 2,
       "flags": "i"
     },
@@ -2890,6 +2899,7 @@ export const RULES = {
     "p'",
     "p:",
     "p=",
+    "papermill",
     "parol",
     "pass",
     "pass ",
@@ -3124,7 +3134,7 @@ export const RULES = {
   "placeholderValue": "^(?:</?[A-Za-z_.-]{1,60}>|<\\|[A-Za-z_.-]{1,60}\\|>|\\[[A-Za-z_.-]{1,60}\\]|\\([A-Za-z_.-]{1,60}\\)|your[-_](?:[a-z]+[-_]?){1,5}|x{3,}|\\*+|\\.{3,}|…|%[sdrif]|%\\([A-Za-z_][A-Za-z0-9_]{0,40}\\)[sdr]|:[a-z_]{1,40}|\\{[A-Za-z0-9_]{0,40}\\}|\\$[0-9]{1,2}|(?:[Yy]our|[Ee]xample)(?:[A-Z][a-z]+|[A-Z]{2,5}){1,5}|example[-_](?:[a-z]+[-_]?){1,5}|[a-z][a-z0-9+.-]{0,20}://(?:[Yy]our|[Ee]xample|[Pp]ublic)(?:[A-Z][a-z]+|[A-Z]{2,5}|[-_][a-z]+){0,5}@[^\\s'\\\"@]{1,200}|\\*{8,}[A-Za-z0-9]{1,4}|REDACTED|DATA\\+OMITTED|[a-z0-9]{1,10}(?:x{8,}|\\*{8,})|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:x{3,}|\\*{3,}|\\.{3,}|…|<[A-Za-z_.-]{1,60}>|your[-_](?:[a-z]+[-_]?){1,5})|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_](?:\\*{3,}|\\.{3}|…)[A-Za-z0-9]{1,6}|[a-z0-9]{1,10}(?:[-_][a-z0-9]{1,10}){0,3}[-_][A-Za-z0-9]{1,3}(?:\\*{3,}|\\.{3}|…)[A-Za-z0-9]{1,4}|<(?:class[ \\t]+[A-Za-z_][A-Za-z0-9_.]{0,100}|[A-Za-z_][A-Za-z0-9_.]{0,100}[ \\t]+object)>|(?:object|string|boolean|category|u?int(?:8|16|32|64)|float(?:16|32|64)|long|double|integer|timestamp|binary|(?:datetime|timedelta)64\\[[a-z]{1,2}(?:,[ \\t]*[A-Za-z_/+-]{1,40})?\\]))[,;).]?$",
   "schemaCells": "^(?:[0-9]+[ \\t]+non-null[ \\t]+)?(?:object|string|boolean|category|u?int(?:8|16|32|64)|float(?:16|32|64)|long|double|integer|timestamp|binary|(?:datetime|timedelta)64\\[[a-z]{1,2}(?:,[ \\t]*[A-Za-z_/+-]{1,40})?\\])[ \\t]*$",
   "proseValue": "^(?:must|should|shall|will|can|cannot|may|might|needs?|requires?|required|contains?|is|are|was|were|be|been|has|have|had|at|the|an?|and|or|not|never|only|minimum|maximum|policy|rules?|expires?|expired|changed|reset|see|use|enter|your|set|missing|invalid|incorrect|wrong|empty|hidden|optional|same|different|too|least|most|must|does|did|do|if|when|for|from|with|of|in|on|to|by|this|that|it|its|please|check|ask|contact|request|call|email|ping|message|talk|find|get|generate|create|copy|paste|provide|obtain|follow|refer|consult|click|choose|supply|sent|send|comes|lives|stored|kept|go)$",
-  "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}|^your[ \\t]+[A-Za-z][a-z]{1,30}(?:[ \\t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$",
+  "proseRow": "^(?:but|and|or|so|yet|because|although|though|while|which|that|it|its|you|yours|your|we|they|this|these|those|then|if|when|please|see|use|is|are|was|were|has|have|must|should|will|can|not|no|where|how|what|who|why|at[ \\t]+(?:least|most)|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created|issued)\\b[^ \\t]*(?:[ \\t]+\\S+){2,}|^(?:set|kept|managed|injected|loaded|fetched|read|pulled|provided)[ \\t]+(?:via|in|from|by|through|with|at)(?:[ \\t]+\\S+)+|^your[ \\t]+[A-Za-z][a-z]{1,30}(?:[ \\t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$",
   "proseWord": "^[A-Za-z][a-z]{1,24}$",
   "wordSecretName": "(?:^|_)(?:pass|pwd|pw|pin|creds)(?:_|$)|password|passwd|passphrase|secret|credential",
   "foreignSecretName": "(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}[_-](?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika|kurallar(?:i|\\u0131)?|правила|политика|длина)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}",

@@ -417,12 +417,16 @@ export class TableRedaction {
   /** `cell` hidden; under a column of a text's words (`vocab`) only a value shaped like a
    * credential. */
   protected hideCell(cell: string, vocab = false): string {
-    const inner = cell.trim().replace(/^['"]+|['"]+$/g, "");
+    // Markdown's inline code (`` `sk-...` ``) quotes a cell as quotes do.
+    const inner = cell.trim().replace(/^['"`]+|['"`]+$/g, "");
     if (!inner || RULE_ROW.test(inner) || inner.includes(RULES.placeholderOpen)) return cell;
     if (KEEP_VALUE.test(inner.toLowerCase()) || (vocab && !CREDENTIAL_VALUE.test(inner))) return cell;
     // A mask leading the cell (`aws configure list`'s `****************WXYZ
-    // shared-credentials-file`): the tool hid the key itself (tables.py).
-    if (PLACEHOLDER_VALUE.test(inner.split(/\s+/)[0])) return cell;
+    // shared-credentials-file`, a docs table's `` `sk-...` (placeholder)``): the tool or
+    // the writer hid the key itself (tables.py).
+    if (PLACEHOLDER_VALUE.test(inner.split(/\s+/)[0].replace(/^['"`]+|['"`]+$/g, ""))) return cell;
+    // A sentence about the secret, as a key/value row's (`set via Vault`, `(stored in CI secrets)`).
+    if (PROSE_ROW.test(inner.startsWith("(") ? inner.slice(1) : inner)) return cell;
     this.count += 1;
     const lead = cell.slice(0, cell.length - cell.trimStart().length);
     const trail = cell.slice(cell.trimEnd().length);

@@ -360,6 +360,19 @@ CLI_RULES: list[dict[str, Any]] = [
 FLAG_RULES: list[dict[str, Any]] = [
     {
         "kind": "command-line password",
+        "triggers": ["papermill"],
+        # An option taking a parameter's name and value as two words: papermill's ``-p
+        # api_token x`` (``-r``, ``--parameters``, ``--parameters_raw``); ``$TOKEN`` and
+        # ``<token>`` are references.
+        "pattern": r"((?:^|\s)(?:-p|-r|--parameters|--parameters_raw)[ \t]+['\"]?"
+        r"(?:[A-Za-z0-9]{1,30}[_.-]){0,3}(?:password|passwd|passphrase|pwd|secret|token"
+        r"|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?)s?['\"]?[ \t]+['\"]?)"
+        r"((?![${%])(?!<[A-Za-z_.-]{1,60}>)[^\s'\"«]{4,})",
+        "group": 2,
+        "flags": "i",
+    },
+    {
+        "kind": "command-line password",
         "triggers": ["-u ", "--user"],
         # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
         # A shell variable as the password (``-u "$USER:$PASSWORD"``) is a reference.

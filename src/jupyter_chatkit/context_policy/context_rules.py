@@ -33,6 +33,9 @@ _NOT_AFTER_ARTICLE = "".join(
     rf"(?<!\b{word}[ \t])" for word in ("the", "a", "an", "on", "in", "at", "this", "that")
 )
 
+# A character of a word that is not an HTML tag's start (``</summary>``, ``<li>``, ``<br/>``).
+_OUT_OF_TAG = r"(?:(?!</?[A-Za-z][A-Za-z0-9]{0,15}[\s/>])[^\s'\"«])"
+
 CONTEXT_RULES: list[dict[str, Any]] = [
     {
         "kind": "password in text",
@@ -285,11 +288,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         "triggers": ["password", "passwd", "passphrase", "secret", "token", "api", "pw"],
         # ``my password is hunter2!``, ``login failed with pw hunter2!``: unquoted, only
-        # when it has a digit or a symbol (``the password is incorrect`` stays).
+        # when it has a digit or a symbol (``the password is incorrect`` stays). It ends
+        # at an HTML tag, which glues a text's words with no space between
+        # (``password rules</summary><ul><li>12+ characters``; ``hunter2!</p>``).
         "pattern": r"(\b(?:password|passwd|passphrase|secret|token|api[ _-]?key)[ \t]+"
         r"(?:is|was)[ \t]+|\b(?:password|passwd|passphrase|pw|pwd)[ \t]+"
         r"(?!(?:is|was|for|of|to|and|the|in|on|at)\b))"
-        r"((?=[^\s'\"«]*[0-9!@#$%^&*])[^\s'\"«]{6,})",
+        r"((?=" + _OUT_OF_TAG + r"*[0-9!@#$%^&*])" + _OUT_OF_TAG + r"{6,})",
         "group": 2,
         "flags": "i",
     },

@@ -71,13 +71,14 @@ def encode(text: str, quote: str) -> str:
     return "".join(out)
 
 
-def read_escaped_lines(text: str, redact: Callable[[str], str]) -> str:
-    """``text`` with every string literal holding an escaped line break redacted as the
-    lines it holds (by ``redact``); the others are left as they are."""
+def read_escaped_lines(text: str, redact: Callable[[str], str], escape: str = "\\n") -> str:
+    """``text`` with every string literal holding ``escape`` (an escaped line break, or
+    JSON's escaped slash: ``"postgres:\\/\\/app:pw@db"``, which no URL rule reads)
+    redacted as the text it holds (by ``redact``); the others are left as they are."""
 
     def one(match: re.Match[str]) -> str:
         body = match.group(1) if match.group(1) is not None else match.group(2)
-        if "\\n" not in body:
+        if escape not in body:
             return match.group(0)
         plain = decode(body)
         if plain is None:
@@ -86,7 +87,9 @@ def read_escaped_lines(text: str, redact: Callable[[str], str]) -> str:
         if clean == plain:
             return match.group(0)
         quote = match.group(0)[0]
-        return quote + encode(clean, quote) + quote
+        written = encode(clean, quote)
+        # Written back as it was: a writer that escapes slashes escapes them all.
+        return quote + (written.replace("/", "\\/") if "\\/" in body else written) + quote
 
     return _STRING.sub(one, text)
 

@@ -15,7 +15,8 @@ HTML character references are read as the characters a page shows: an HTML outpu
 escaped JSON writes ``password&#61;x``, ``&quot;token&quot;: &quot;x&quot;`` or
 ``api_key&colon; x``, which every rule would otherwise read as one long word; so are
 a URL's percent escapes (``api%5Fkey=x``, ``%3Fpassword%3Dx``), JSON's ``\\u00XX`` and
-Markdown's or LaTeX's ``\\_`` (``DB\\_PASSWORD``).
+Markdown's or LaTeX's ``\\_`` (``DB\\_PASSWORD``). Letters written decomposed (a letter
+and a combining mark, as macOS writes them) are read composed.
 ``js/lab/src/redactfold.ts`` is the twin.
 """
 
@@ -87,6 +88,10 @@ _LATIN_LETTER = lazy_compile("[A-Za-z_]")
 _OTHER_LETTER = lazy_compile("[\u0370-\u03ff\u0400-\u052f]")
 
 
+# A combining diacritical mark (U+0300-U+036F), composed with the letter before it (NFC).
+_COMBINING = lazy_compile("[\u0300-\u036f]")
+
+
 # After a word: an assignment or a key's colon (a Greek ``TOKEN=x``, every letter alike).
 _ASSIGNS = lazy_compile("['\"]?[ \t]*[=:]")
 
@@ -111,10 +116,12 @@ def _latin_word(match: re.Match[str]) -> str:
 # Also a percent escape (``api%5Fkey=``, ``%3Fpassword%3D``) and a ``\\u00XX`` or
 # ``\\xXX`` escape (``"pass\\u0077ord"`` in JSON) of a printable ASCII character: a URL
 # or a JSON text spells a name so; in a literal's escapes, quotes and the backslash stay
-# escaped (a literal's own quotes are not its end).
+# escaped (a literal's own quotes are not its end). A ``\\x00`` reads as the NUL it is
+# (dropped): a UTF-16 text shown as bytes (``b'\\xff\\xfeH\\x00F\\x00_\\x00T\\x00…'``),
+# whose escaped byte-order mark (UTF-16's, UTF-8's) is dropped too, not glued to a name.
 _ENTITY = lazy_compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
-    r"|%[2-7][0-9A-Fa-f]|\\(?:u00|x)[2-7][0-9A-Fa-f]"
+    r"|%[2-7][0-9A-Fa-f]|\\x(?:ff\\xfe|fe\\xff|ef\\xbb\\xbf)|\\(?:u00|x)(?:[2-7][0-9A-Fa-f]|00)"
     # Markdown's and LaTeX's escaped underscore (``DB\\_PASSWORD``, ``sk\\_live\\_…``), also
     # as a repr or JSON writes it (``DB\\\\_PASSWORD``).
     r"|\\{1,2}_"
@@ -126,6 +133,8 @@ def _character(match: re.Match[str]) -> str:
     whole = match.group(0)
     if whole[-1] == "_":
         return "_"
+    if whole.startswith("\\x") and len(whole) > 4:
+        return ""  # an escaped byte-order mark
     if whole[0] != "&":
         char = chr(int(whole[-2:], 16))
         # A URL's quotes are its text's (``state=%7B%22token%22%3A%22…``): read as quotes.
@@ -160,6 +169,12 @@ def folded(value: str, entities: bool = True) -> str | None:
     source = value if decoded is None else decoded
     plain = source.translate(_FOLD) if _FOLDABLE.search(source) is not None else decoded
     text = value if plain is None else plain
+    if _COMBINING.search(text) is not None:
+        # Decomposed letters (macOS writes ``n`` U+0303 for ``ñ``): a name of another
+        # language (``contrasen\u0303a``) read as the letters it shows.
+        composed = unicodedata.normalize("NFC", text)
+        if composed != text:
+            plain = text = composed
     if _LOOKALIKE.search(text) is not None:
         latin = _WORD.sub(_latin_word, text)
         if latin != text:

@@ -316,6 +316,13 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 value = read_escaped_lines(value, self._text)
             finally:
                 self._nested -= 1
+        if "\\/" in value and not self._nested:
+            # A JSON writer's escaped slashes (PHP's, Java's): a URL's ``://`` unread.
+            self._nested += 1
+            try:
+                value = read_escaped_lines(value, self._text, "\\/")
+            finally:
+                self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
             if "..." in value or "…" in value:

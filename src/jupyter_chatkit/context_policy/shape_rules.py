@@ -142,6 +142,9 @@ PROSE_ROW = (
     r"|where|how|what|who|why|at[ \t]+(?:least|most)"
     r"|min(?:imum)?|max(?:imum)?|required|optional|stored|rotated|generated|created"
     r"|issued)\b[^ \t]*(?:[ \t]+\S+){2,}"
+    # Where it is kept (``| OPENAI_API_KEY | set via Vault |``, ``kept in CI secrets``).
+    r"|^(?:set|kept|managed|injected|loaded|fetched|read|pulled|provided)[ \t]+(?:via|in|from"
+    r"|by|through|with|at)(?:[ \t]+\S+)+"
     # Whose the value is, in words (``| OPENAI_API_KEY | your key |``): a
     # placeholder's words, where ``your-api-key`` glues them.
     r"|^your[ \t]+[A-Za-z][a-z]{1,30}(?:[ \t]+[A-Za-z][a-z]{1,30}){0,5}[.]?$"

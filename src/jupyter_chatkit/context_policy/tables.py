@@ -363,14 +363,20 @@ class TableRedaction:
     def _hide_cell(self, cell: str, vocab: bool = False) -> str:
         """``cell`` hidden; under a column of a text's words (``vocab``) only a value
         shaped like a credential."""
-        inner = cell.strip().strip("'\"")
+        # Markdown's inline code (`` `sk-...` ``) quotes a cell as quotes do.
+        inner = cell.strip().strip("'\"`")
         if not inner or _RULE_ROW.match(inner) or rules.PLACEHOLDER_OPEN in inner:
             return cell
         if KEEP_VALUE.match(inner.lower()) or (vocab and CREDENTIAL_VALUE.match(inner) is None):
             return cell
-        if PLACEHOLDER_VALUE.match(inner.split(None, 1)[0]) is not None:
+        if PLACEHOLDER_VALUE.match(inner.split(None, 1)[0].strip("'\"`")) is not None:
             # A mask leading the cell (``aws configure list``'s ``****************WXYZ
-            # shared-credentials-file``): the tool hid the key itself.
+            # shared-credentials-file``, a docs table's `` `sk-...` (placeholder)``): the
+            # tool or the writer hid the key itself.
+            return cell
+        if _PROSE_ROW.match(inner.removeprefix("(")) is not None:
+            # A sentence about the secret, as a key/value row's (``set via Vault``,
+            # ``(stored in CI secrets)``).
             return cell
         self.count += 1
         lead = cell[: len(cell) - len(cell.lstrip())]
