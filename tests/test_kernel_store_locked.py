@@ -9,6 +9,7 @@ goes on to the answer when the lock is let go.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,19 @@ def test_ask_says_the_store_is_locked_by_another_process(locked_store: tuple[str
     if kind == "new":
         # What to do, from a kernel that opens the store itself.
         assert "JUPYTER_CHATKIT_STORE_URL" in answer.text
+
+
+def test_ask_says_what_to_install_for_a_postgresql_store_without_its_driver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A plain install has no asyncpg (an extra): the answer said "a module is missing
+    # (asyncpg); reinstall jupyter-chatkit", which installs the same again.
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
+    settings = Settings(store_url="postgresql://ada:Hunt3r-Xy9q@127.0.0.1:9/chat")
+    answer = Chat(settings=settings, model=_model()).ask("hello", display=False)
+    assert not answer.ok
+    assert "jupyter-chatkit[postgres]" in answer.text and "reinstall" not in answer.text
+    assert "Hunt3r" not in answer.text
 
 
 def test_nothing_stored_is_lost_and_the_next_ask_works(tmp_path: Path) -> None:

@@ -282,6 +282,13 @@ KERNEL_STORE_LOCKED = (
     "store of its own with JUPYTER_CHATKIT_STORE_URL."
 )
 
+# This kernel opens a PostgreSQL store itself and lacks its driver (a plain install).
+KERNEL_STORE_DRIVER_MISSING = (
+    "the conversation store is PostgreSQL (JUPYTER_CHATKIT_STORE_URL), which needs asyncpg: "
+    "run pip install 'jupyter-chatkit[postgres]' in this kernel's environment, then restart "
+    "the kernel"
+)
+
 
 def setup_error(exc: BaseException) -> str:
     """A readable reason the assistant could not start or run, never a secret."""
@@ -291,6 +298,9 @@ def setup_error(exc: BaseException) -> str:
         return str(exc)[:300] or "invalid configuration"
     if is_import_error(exc):
         module = missing_module(exc) or "unknown"
+        if module.split(".")[0] == "asyncpg":
+            # A PostgreSQL store's driver is an extra: reinstalling as before would not help.
+            return KERNEL_STORE_DRIVER_MISSING
         return f"a module is missing ({module}); reinstall jupyter-chatkit"
     from ..store.engine import is_store_locked, is_store_unavailable, store_failure_message
 
