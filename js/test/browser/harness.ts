@@ -242,3 +242,38 @@ export async function pinSlowChip(page: Page): Promise<void> {
 }
 
 export const opts = { skip: haveChromium ? false : `no Chromium at ${executablePath}` };
+
+/**
+ * The WCAG contrast ratio of the first element matching `selector`: its text colour (its
+ * alpha and its ancestors' opacity laid over) against the background painted under it.
+ */
+export function contrastOf(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) throw new Error(`no ${sel}`);
+    const rgba = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number).concat([1]).slice(0, 4);
+    const over = (top: number[], a: number, under: number[]): number[] =>
+      [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a));
+    const layers: number[][] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    let bg = [255, 255, 255];
+    for (const c of layers.reverse()) bg = over(c, c[3], bg);
+    let opacity = 1;
+    for (let e: Element | null = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+    const fg = rgba(getComputedStyle(el).color);
+    const text = over(fg, fg[3] * opacity, bg);
+    const lum = (c: number[]): number => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [hi, lo] = [lum(text), lum(bg)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }, selector);
+}

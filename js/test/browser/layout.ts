@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { ask, done, jsRoot, open, opts, outDir } from "./harness";
+import { ask, contrastOf, done, jsRoot, open, opts, outDir } from "./harness";
 
 test("sidebar width, light theme: full turn with tool call, widget, notice", opts, async () => {
   const { page, errors } = await open("theme=light&bridge=1", 380);
@@ -27,6 +27,9 @@ test("sidebar width, light theme: full turn with tool call, widget, notice", opt
   assert.equal(await page.locator(".jck-w-card .jck-w-markdown strong").innerText(), "preview");
   assert.equal(await page.locator(".jck-subtitle").innerText(), "Loading data");
   await page.screenshot({ path: join(outDir, "sidebar-light.png"), fullPage: true });
+  // The "Read: ..." line under an answer is read, not decoration: WCAG AA for its small
+  // text (4.5:1). In JupyterLab's faintest text colour it was 2.7:1 on white.
+  assert.ok((await contrastOf(page, ".jck-assistant .jck-readline")) >= 4.5);
 
   // Code block Insert → insertCell(code, {run:false}); Insert & run → run:true.
   await page.getByRole("button", { name: "Insert code into a new cell", exact: true }).first().click();
@@ -113,6 +116,14 @@ test("a client tool that failed shows a failed step, not a tick (light and dark)
     await done(page);
   }
   // A tool that answered is still a tick.
+  for (const theme of ["light", "dark"]) {
+    const { page } = await open(`theme=${theme}`, 380);
+    await ask(page, "load data.csv", 1);
+    // What the answer read, in small text legible in either theme (WCAG AA, 4.5:1;
+    // before: 2.7:1 light, 3.5:1 dark).
+    assert.ok((await contrastOf(page, ".jck-assistant .jck-readline")) >= 4.5, theme);
+    if (theme === "dark") await done(page);
+  }
   const { page } = await open("theme=light", 380);
   await ask(page, "load data.csv", 1);
   assert.equal(await page.locator(".jck-log > .jck-activity").getAttribute("data-status"), "done");
