@@ -572,6 +572,24 @@ async def test_create_naming_a_missing_or_foreign_attachment_leaves_no_thread(
     assert not model.calls
 
 
+async def refused_new_and_follow_up(
+    assistant: NotebookAssistant, thread_id: str, message: dict[str, Any], said: str
+) -> None:
+    """``message`` as a new conversation and as a follow-up in ``thread_id`` (one answered
+    question): one error event saying ``said`` each, nothing saved, the model not asked."""
+    for body in (
+        req("threads.create", input=message),
+        req("threads.add_user_message", thread_id=thread_id, input=message),
+    ):
+        events = await stream(assistant, body)
+        assert types_of(events) == ["error"], body
+        assert isinstance(events[0], ErrorEvent) and said in (events[0].message or "")
+    _, page = await json_call(assistant, req("threads.list"))
+    assert [t["id"] for t in page["data"]] == [thread_id]
+    _, items = await json_call(assistant, req("items.list", thread_id=thread_id))
+    assert len(items["data"]) == 2
+
+
 @pytest.mark.asyncio
 async def test_a_message_naming_one_file_thousands_of_times_is_refused(
     sqlite_store: SQLStore,
@@ -588,14 +606,26 @@ async def test_a_message_naming_one_file_thousands_of_times_is_refused(
     )
     await sqlite_store.attachments.write_bytes(file["id"], b"hi", ALICE)
     message = {**user_input("look"), "attachments": [file["id"]] * (MAX_MESSAGE_FILES + 1)}
-    for body in (
-        req("threads.create", input=message),
-        req("threads.add_user_message", thread_id=thread_id, input=message),
-    ):
-        events = await stream(assistant, body)
-        assert types_of(events) == ["error"], body
-        assert isinstance(events[0], ErrorEvent) and "at most" in (events[0].message or "")
-    _, page = await json_call(assistant, req("threads.list"))
-    assert [t["id"] for t in page["data"]] == [thread_id]
-    _, items = await json_call(assistant, req("items.list", thread_id=thread_id))
-    assert len(items["data"]) == 2 and len(model.calls) == 1
+    await refused_new_and_follow_up(assistant, thread_id, message, "at most")
+    assert len(model.calls) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_file_whose_upload_never_came_is_not_sent(store: SQLStore) -> None:
+    # ChatKit took it: the model read nothing of it, nobody was told, and its upload
+    # was refused afterwards (a sent message's files cannot change).
+    model = answered("first", "read it")
+    assistant = make_assistant(store, model)
+    thread_id, _ = await new_thread(assistant)
+    _, file = await json_call(
+        assistant, req("attachments.create", name="a.txt", size=2, mime_type="text/plain")
+    )
+    message = {**user_input("look"), "attachments": [file["id"]]}
+    await refused_new_and_follow_up(assistant, thread_id, message, "not uploaded")
+    assert len(model.calls) == 1
+    # Its upload is still taken, and then the message goes.
+    await store.attachments.write_bytes(file["id"], b"hi", ALICE)
+    events = await stream(
+        assistant, req("threads.add_user_message", thread_id=thread_id, input=message)
+    )
+    assert "error" not in types_of(events) and len(model.calls) == 2

@@ -69,7 +69,8 @@ async def check_streaming_request(
     - ``threads.retry_after_item`` with an unknown item: ChatKit walks the thread,
       finds nothing and answers an empty stream; here it is ``NotFoundError``.
     - ``threads.create`` naming a missing or foreign attachment: ChatKit saves the
-      thread first and fails after, leaving an empty thread behind.
+      thread first and fails after, leaving an empty thread behind. A message (new or
+      not) naming a file whose upload never came: the model read nothing of it.
     - ``threads.create`` past ``max_new_threads_per_minute`` for this user.
     - a message longer than the model reads (ChatKit saved it whole, and the
       model answered from its first part, the person never told), or with nothing in it
@@ -132,10 +133,26 @@ async def check_streaming_request(
                 f"last minute, the most allowed (max_new_threads_per_minute): continue "
                 f"one of them, or start a new one in {wait} s."
             )
-        for attachment_id in request.params.input.attachments:
-            try:
-                await server.store.load_attachment(attachment_id, context)
-            except NotFoundError:
-                raise ValueError(
-                    "An attachment of this message was not found; attach the file again."
-                ) from None
+    if isinstance(request, ThreadsCreateReq | ThreadsAddUserMessageReq):
+        await _check_files(server, request.params.input.attachments, context)
+
+
+async def _check_files(
+    server: NotebookAssistant, attachment_ids: list[str], context: RequestContext
+) -> None:
+    """A ``ValueError`` for a message file that is not the user's, or whose bytes never
+    came: ChatKit took it, the model read nothing of it, nobody was told, and the
+    upload it still waited for was refused (a sent message's files cannot change)."""
+    for attachment_id in dict.fromkeys(attachment_ids):
+        try:
+            attachment = await server.store.load_attachment(attachment_id, context)
+        except NotFoundError:
+            raise ValueError(
+                "An attachment of this message was not found; attach the file again."
+            ) from None
+        # ChatKit: the descriptor "should be set to None after upload is complete".
+        if attachment.upload_descriptor is not None:
+            raise ValueError(
+                f"The file {attachment.name!r} of this message was not uploaded (its upload "
+                "did not finish): attach it again."
+            )
