@@ -308,6 +308,18 @@ def test_the_widget_tells_its_model_from_the_conversation_s_title(
     screenshot(page, "widget-subline")
     dot = subtitle.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert dot == '"·"', dot
+    # JupyterLab's "Enable Scrolling for Outputs" caps the output at 24em: the chat fits
+    # in it (before: up to 600px, its message box scrolled out of sight below the answers
+    # behind a second scroll bar).
+    page.evaluate(
+        "() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0;"
+        " return window.jupyterapp.commands.execute('notebook:enable-output-scrolling'); }"
+    )
+    caps = page.locator(scope).evaluate(
+        "(chat) => [chat, chat.closest('.jp-Cell-outputArea')]"
+        ".map((el) => parseFloat(getComputedStyle(el).maxHeight))"
+    )
+    assert caps[0] + 6 <= caps[1], caps  # 6px: the scrolled output's top padding
 
 
 BOX = """() => {
