@@ -125,9 +125,15 @@ function unescaped(value: string): string | null {
 // A combining diacritical mark (U+0300-U+036F), composed with the letter before it (NFC).
 const COMBINING = /[\u0300-\u036f]/;
 
+// Inline HTML markup between a name and its value (`the <b>password</b> is <code>x</code>`
+// in a Markdown cell or printed HTML, read as `the password is x`): dropped, its content
+// kept; a block's tags stay (folded.py).
+const INLINE_TAG =
+  /<\/?(?:a|abbr|b|big|cite|code|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|tt|u|var)(?:[ \t\r\n][^<>]*)?>/gi;
+
 /** `value` with HTML character references read (unless not `entities`), invisibles dropped, odd spaces as spaces,
- * full-width ASCII and tag characters as ASCII and look-alike letters inside Latin words
- * as Latin, or null when it holds none of them (one scan each). */
+ * full-width ASCII and tag characters as ASCII, inline HTML tags dropped and look-alike
+ * letters inside Latin words as Latin, or null when it holds none of them (one scan each). */
 export function folded(input: string, entities = true): string | null {
   const decoded = entities ? unescaped(input) : null;
   const value = decoded ?? input;
@@ -148,6 +154,10 @@ export function folded(input: string, entities = true): string | null {
     // (`contrasen\u0303a`) read as the letters it shows (folded.py).
     const composed = text.normalize("NFC");
     if (composed !== text) shown = text = composed;
+  }
+  if (text.includes("<")) {
+    const bare = text.replace(INLINE_TAG, "");
+    if (bare !== text) shown = text = bare;
   }
   if (LOOKALIKE.test(text)) {
     const latin = text.replace(WORD, latinWord);

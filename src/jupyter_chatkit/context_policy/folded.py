@@ -92,6 +92,18 @@ _OTHER_LETTER = lazy_compile("[\u0370-\u03ff\u0400-\u052f]")
 _COMBINING = lazy_compile("[\u0300-\u036f]")
 
 
+# Inline HTML markup (``<b>``, ``</code>``, ``<span class="k">``) between a name and its
+# value: a Markdown cell or printed HTML writes ``the <b>password</b> is <code>x</code>``,
+# which a page and the model read as ``the password is x``, while every rule read the
+# markup as words between them. Dropped, its content kept (a block's tags, which break
+# lines, stay: html_text reads HTML outputs as lines).
+_INLINE_TAG = lazy_compile(
+    r"</?(?:a|abbr|b|big|cite|code|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup"
+    r"|tt|u|var)(?:[ \t\r\n][^<>]*)?>",
+    re.IGNORECASE | re.ASCII,
+)
+
+
 # After a word: an assignment or a key's colon (a Greek ``TOKEN=x``, every letter alike).
 _ASSIGNS = lazy_compile("['\"]?[ \t]*[=:]")
 
@@ -163,8 +175,9 @@ def _unescaped(value: str) -> str | None:
 
 def folded(value: str, entities: bool = True) -> str | None:
     """``value`` with HTML character references read (unless not ``entities``),
-    invisibles dropped, full-width ASCII as ASCII and look-alike letters inside Latin
-    words as Latin, or None when it holds none of them (one scan each)."""
+    invisibles dropped, full-width ASCII as ASCII, inline HTML tags dropped and look-alike
+    letters inside Latin words as Latin, or None when it holds none of them (one scan
+    each)."""
     decoded = _unescaped(value) if entities else None
     source = value if decoded is None else decoded
     plain = source.translate(_FOLD) if _FOLDABLE.search(source) is not None else decoded
@@ -175,6 +188,10 @@ def folded(value: str, entities: bool = True) -> str | None:
         composed = unicodedata.normalize("NFC", text)
         if composed != text:
             plain = text = composed
+    if "<" in text:
+        bare = _INLINE_TAG.sub("", text)
+        if bare != text:
+            plain = text = bare
     if _LOOKALIKE.search(text) is not None:
         latin = _WORD.sub(_latin_word, text)
         if latin != text:
