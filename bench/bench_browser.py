@@ -25,7 +25,8 @@ Per turn (a 300-word answer streamed word by word), both pages report:
    a frame interval (16.7 ms at 60 Hz) while frames run, and a run's median of it moves
    by several ms from run to run, for the floor as for the chat;
 3. JS per turn: ``ScriptDuration`` from CDP ``Performance.getMetrics`` between Enter and
-   a settled page (target <= 30 ms), with layout and style times beside it.
+   a settled page (target <= 30 ms), with layout and style times beside it, and the
+   main thread's whole busy time (``TaskDuration``: script, style, layout, paint).
 
 "Painted" is the start of the rendering steps of the frame that shows the text: the
 frame that inserted it, when the text was inserted in a ``requestAnimationFrame``

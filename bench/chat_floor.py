@@ -332,6 +332,7 @@ def summary(name: str, rows: list[dict[str, float]]) -> dict[str, float]:
         f"   bytes->first painted {med['bytes_first']:6.1f} ms (in DOM {med['bytes_dom']:4.1f})"
         f"   JS {med['script']:6.1f} ms"
         f"   layout {med['layout']:5.1f} ms   style {med['style']:5.1f} ms"
+        f"   main thread {med['task']:6.1f} ms"
     )
     return med
 
@@ -468,7 +469,8 @@ def chat_bench(
             f"   JS per turn / floor's: chat x{chat['script'] / max(floor['script'], 0.1):.2f},"
             f" base x{base['script'] / max(floor['script'], 0.1):.2f};"
             f" chat / base: JS x{chat['script'] / max(base['script'], 0.1):.2f},"
-            f" layout x{chat['layout'] / max(base['layout'], 0.1):.2f}"
+            f" layout x{chat['layout'] / max(base['layout'], 0.1):.2f},"
+            f" main thread x{chat['task'] / max(base['task'], 0.1):.2f}"
         )
     print(
         f"   chat - floor: Enter->first {chat['enter_first'] - floor['enter_first']:+6.1f} ms   "

@@ -26,6 +26,9 @@ export class EndFollower {
   /** Whether the scroller is marked as following (`jck-following`: see the module docs). */
   private following = false;
   private readonly sized: ResizeObserver | null;
+  /** The scroller's width when last observed (-1: not yet), and a pending relayout's frame. */
+  private width = -1;
+  private relayoutFrame = 0;
 
   /** `observed`: the parts whose size changes move the end; `busy`: an answer streams. */
   constructor(
@@ -56,7 +59,13 @@ export class EndFollower {
     // Keep to the end when the content's size changes. A ResizeObserver runs after the
     // frame's layout, so reading scrollHeight there costs no layout of its own (reading it
     // right after a render's writes forced one per render).
-    this.sized = typeof ResizeObserver === "function" ? new ResizeObserver(() => this.stick()) : null;
+    this.sized =
+      typeof ResizeObserver === "function"
+        ? new ResizeObserver((entries) => {
+            for (const entry of entries) if (entry.target === scroller) this.widthSeen(entry.contentRect.width);
+            this.stick();
+          })
+        : null;
     for (const part of observed) this.sized?.observe(part);
   }
 
@@ -69,6 +78,29 @@ export class EndFollower {
   /** Stop observing sizes. */
   dispose(): void {
     this.sized?.disconnect();
+    cancelAnimationFrame(this.relayoutFrame);
+  }
+
+  /**
+   * At a new width every message is laid out once more. One out of sight is skipped
+   * (content-visibility, styles.css) and keeps the height it had at the old width until
+   * it comes into view: scrolled up through, each would change the scroll height, and the
+   * scrollbar with it (25 times in 30 turns). `jck-relayout` lays them all out for one
+   * frame (two: an observer runs after the frame's layout, a frame callback before it).
+   */
+  private widthSeen(width: number): void {
+    if (width === this.width) return;
+    const first = this.width < 0;
+    this.width = width;
+    if (first) return; // a first layout lays every message out
+    this.scroller.classList.add("jck-relayout");
+    cancelAnimationFrame(this.relayoutFrame);
+    this.relayoutFrame = requestAnimationFrame(() => {
+      this.relayoutFrame = requestAnimationFrame(() => {
+        this.relayoutFrame = 0;
+        this.scroller.classList.remove("jck-relayout");
+      });
+    });
   }
 
   private stick(): void {

@@ -541,3 +541,43 @@ test("the browser keeps the view at the end as content grows, no scrollTop write
   assert.deepEqual(errors, []);
   await done(page);
 });
+
+test("at a new width the scroll height is exact at once: turns out of sight are laid out again", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // Turns whose height depends on the width, most of them out of sight (skipped while
+  // there: content-visibility, styles.css).
+  await page.evaluate(() => {
+    const log = document.querySelector(".jck-log") as HTMLElement;
+    for (let i = 0; i < 20; i++) {
+      const turn = document.createElement("div");
+      turn.textContent = `turn ${i}: ${"words that wrap at another width ".repeat(12)}`;
+      log.append(turn);
+    }
+  });
+  await framesOf(page, 3);
+  const height = (): Promise<number> => page.evaluate(() => document.querySelector(".jck-scroll")?.scrollHeight ?? 0);
+  // Narrower: every turn is taller. The height as the browser lays everything out.
+  await page.evaluate(() => {
+    ((document.querySelector(".jck-chat") as HTMLElement).parentElement as HTMLElement).style.width = "250px";
+  });
+  await framesOf(page, 4);
+  const resized = await height();
+  const whole = await page.evaluate(() => {
+    const log = document.querySelector(".jck-log") as HTMLElement;
+    for (const turn of Array.from(log.children) as HTMLElement[]) turn.style.contentVisibility = "visible";
+    const h = (document.querySelector(".jck-scroll") as HTMLElement).scrollHeight;
+    for (const turn of Array.from(log.children) as HTMLElement[]) turn.style.contentVisibility = "";
+    return h;
+  });
+  assert.equal(resized, whole, "the turns out of sight have their height at the new width");
+  // Scrolled up through them, the scroll height (and so the scrollbar) does not move.
+  for (let i = 0; i < 4; i++) {
+    await page.evaluate(() => {
+      (document.querySelector(".jck-scroll") as HTMLElement).scrollTop -= 500;
+    });
+    await framesOf(page, 2);
+    assert.equal(await height(), whole);
+  }
+  assert.deepEqual(errors, []);
+  await done(page);
+});
