@@ -38,7 +38,12 @@ from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.names import is_secret_name, normalize_name, unnumbered
 from ..context_policy.redact import Redactor
 from ..context_policy.values import aliases, looks_like_file_path, passed_credential
-from .values.common import hides_in_credential, is_credential_class, is_credential_holder
+from .values.common import (
+    hides_in_credential,
+    is_credential_class,
+    is_credential_holder,
+    is_public_field,
+)
 from .values.pandas_arrays import foreign_columns, foreign_index, foreign_series, plain_pandas
 from .values.typeinfo import (
     dataclass_fields,
@@ -50,11 +55,15 @@ from .values.typeinfo import (
 )
 
 # How deep containers are walked, how many items of each, and how many leading rows of
-# a frame (what a preview or a head can show).
-DEPTH = 3
+# a frame (what a preview or a head can show). A client holds its credential three
+# objects deep (``httpx.Client._headers._list[i]``), and a notebook keeps clients in a
+# list or a dict of them: four.
+DEPTH = 4
 ITEMS = 200
 ROWS = 200
 COLUMNS = 200
+# At most this many nodes of the walk's budget go to one variable of the namespace.
+VARIABLE_NODES = 2_000
 # At most this many secrets are kept (each costs a substring test per text).
 MAX_SECRETS = 500
 # A value worth hiding everywhere: 5+ characters and not a short plain word (``default``,
@@ -165,6 +174,14 @@ class _Walk:
     def __init__(self) -> None:
         self.found: dict[str, None] = {}
         self.budget = 20_000  # nodes: the walk stays bounded whatever the namespace
+        # Where the current variable's share of the budget ends (:meth:`start`).
+        self.floor = 0
+
+    def start(self) -> None:
+        """A new variable of the namespace: at most VARIABLE_NODES of the budget, so one
+        big object graph (a client's pools, a shell) cannot leave the variables after it
+        unread."""
+        self.floor = max(0, self.budget - VARIABLE_NODES)
 
     def add(self, value: Any, depth: int) -> None:
         """Every text in ``value`` (it sits under a secret name): in builtin containers,
@@ -178,9 +195,10 @@ class _Walk:
                 scheme = _SCHEME_VALUE.match(text)
                 if scheme is not None and _worth(scheme[1]):
                     self.found[scheme[1]] = None
+                self.passwords(text, named=True)
             return
         items = self._items(value, depth)
-        if items is None and depth < DEPTH and self.budget > 0:
+        if items is None and depth < DEPTH and self.budget > self.floor:
             attrs = instance_dict(value)
             if attrs is not None:
                 # A credential object's who/where fields (``username``, ``host``) are not
@@ -194,13 +212,27 @@ class _Walk:
         for item in items or ():
             self.add(item, depth + 1)
 
+    def passwords(self, text: str, named: bool = False) -> None:
+        """The passwords a URL's user info or a DSN's ``password=`` holds in ``text``;
+        ``named`` (a text held under a secret name: a ``Set-Cookie`` header's
+        ``session=<id>; Path=/``), the value of any ``name=value`` pair named a secret."""
+        if "://" not in text and "=" not in text:
+            return
+        head = text[:_MAX_CHARS]
+        pairs = (m for m in _NAMED_PAIR.finditer(head) if named and _secret_label(m["name"]))
+        matches = (_URL_PASSWORD.finditer(head), _DSN_PASSWORD.finditer(head), pairs)
+        for match in itertools.chain(*matches):
+            found = match["pw"].strip("'")
+            if _worth(found) and found[0] not in "$%{<*" and len(self.found) < MAX_SECRETS:
+                self.found[found] = None
+
     def _items(self, value: Any, depth: int) -> Iterator[Any] | None:
         """The items of a builtin container (a dict's values), bounded; None for others.
 
         Two levels past the walk's depth: a secret name's value reached deep (a session's
         ``headers._store["authorization"]`` -> ``("Authorization", "Bearer x")``) is
         still read, as far as the budget goes."""
-        if depth >= DEPTH + 2 or self.budget <= 0:
+        if depth >= DEPTH + 2 or self.budget <= self.floor:
             return iter(())
         self.budget -= 1
         value = _unproxied(value)
@@ -208,24 +240,29 @@ class _Walk:
             # ``Counter(tokens)``: its keys are the values, its values counts.
             return itertools.islice(dict.keys(value), ITEMS)
         if is_a(value, dict):
-            return itertools.islice(dict.values(value), ITEMS)
+            # ``{"host": …, "user": …, "password": …}`` under a secret name: who and where
+            # it is for are not the secret (hidden everywhere, a host blanks every mention).
+            return (
+                item
+                for key, item in itertools.islice(dict.items(value), ITEMS)
+                if not (type(key) is str and is_public_field(key))
+            )
         if is_a(value, collections.deque):
             return itertools.islice(collections.deque.__iter__(value), ITEMS)
         if is_a(value, collections.ChainMap):
             # ``api_keys = ChainMap(overrides, defaults)``: its maps, from its own dict.
             maps: Any = dict.get(instance_dict(value) or {}, "maps")
             return iter(list.__getitem__(maps, slice(0, ITEMS))) if is_a(maps, list) else None
-        if is_a(value, list):
-            return iter(list.__getitem__(value, slice(0, ITEMS)))
-        if is_a(value, tuple):
-            return iter(tuple.__getitem__(value, slice(0, ITEMS)))
+        if is_a(value, list | tuple):
+            getitem = list.__getitem__ if is_a(value, list) else tuple.__getitem__
+            return _values_of_pairs(getitem(value, slice(0, ITEMS)))
         if is_a(value, set | frozenset):
             return itertools.islice(_set_iter(value), ITEMS)
         return None
 
     def visit(self, name: Any, value: Any, depth: int = 0) -> None:
         """``value`` under ``name``: all of it when the name is secret, else its parts."""
-        if self.budget <= 0 or depth > DEPTH:
+        if self.budget <= self.floor or depth > DEPTH:
             return
         self.budget -= 1
         value = _unproxied(value)
@@ -241,6 +278,10 @@ class _Walk:
             self.add(value, depth)
             return
         if type(value) in _SCALARS or is_a(value, str | bytes | bytearray | int | float):
+            if is_a(value, str):
+                # ``database_url = "postgresql://etl:<pw>@db/sales"``, a ``dsn``: the
+                # password in it is held under a name of its own.
+                self.passwords(str.__str__(value))
             return
         if is_a(value, dict):
             for key, item in itertools.islice(dict.items(value), ITEMS):
@@ -286,13 +327,16 @@ class _Walk:
         after_name = False
         for item in items:
             kind = type(item)
+            name = _text(item) if kind is str or kind is bytes else None
+            if after_name and name is not None and _field_name(name):
+                continue  # one more name: the value follows it
             if after_name:
                 # ``("password", "x")``, ``["--token", "x"]``: the item after one naming it
-                # (``(b"authorization", b"authorization", b"token x")``: httpx's headers).
+                # (``(b"Authorization", b"authorization", b"Bearer x")``: httpx's headers,
+                # whose second name is one more name, not the value).
                 self.add(item, depth + 1)
             elif kind not in _SCALARS:
                 self.visit(None, item, depth + 1)
-            name = _text(item) if kind is str or kind is bytes else None
             after_name = (
                 name is not None and _ITEM_NAME.fullmatch(name) is not None and names_a_secret(name)
             )
@@ -436,6 +480,39 @@ class _Walk:
             self.add(item, DEPTH - 1)
 
 
+# ``scheme://user:<pw>@host``, and libpq's or ODBC's ``password=<pw>`` / ``Pwd=<pw>``.
+_URL_PASSWORD = lazy_compile(
+    r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/:@'\"]{0,100}:(?P<pw>[^\s/@'\"]{1,200})@"
+)
+_DSN_PASSWORD = lazy_compile(
+    r"(?:^|[\s;])(?:password|passwd|pwd)[ \t]*=[ \t]*(?P<pw>'[^'\n]{1,200}'|[^\s;'\"]{1,200})",
+    re.IGNORECASE,
+)
+
+_NAMED_PAIR = lazy_compile(
+    r"(?:^|[\s;&?,])(?P<name>[A-Za-z_][A-Za-z0-9_.-]{0,40})=(?P<pw>[^\s;&,'\"]{1,200})"
+)
+
+
+def _field_name(text: str) -> bool:
+    """A header's or field's name naming a secret (``Authorization``, ``Set-Cookie``,
+    ``api_key``): letters, ``-`` and ``_`` only, so no value (a token has digits, a
+    ``Bearer …`` a space)."""
+    return _FIELD_NAME.fullmatch(text) is not None and names_a_secret(text)
+
+
+def _values_of_pairs(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
+    """The items of a list or tuple held under a secret name but a field's name before
+    its value (``("Authorization", "Token …")``, requests' header store): a header's
+    name hidden everywhere would blank every mention of it."""
+    texts = [_text(item) if type(item) in (str, bytes) else None for item in items]
+    names = [t is not None and _field_name(t) for t in texts]
+    for i, item in enumerate(items):
+        if not (names[i] and i + 1 < len(items) and not names[i + 1]):
+            yield item
+
+
+_FIELD_NAME = lazy_compile(r"[A-Za-z][A-Za-z_-]{1,40}:?")
 # A one-word scheme then the credential: ``Bearer <token>``, ``Basic <b64>``, ``token <pat>``.
 _SCHEME_VALUE = lazy_compile(r"^[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+(\S{8,})$")
 _TYPE_NAME = type.__dict__["__name__"]
@@ -534,19 +611,23 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
         if not is_a(name, str) or str.startswith(name, "_"):
             continue
         if is_a(value, type):
+            walk.start()
             _class_attributes(walk, value)
             continue
         if type(value) is types.FunctionType:
+            walk.start()
             _function_values(walk, value)
             continue
-        if is_a(value, _SKIPPED) or id(value) in history:
+        if is_a(value, _SKIPPED) or id(value) in history or _is_shell_object(value):
             continue
+        walk.start()
         try:
             walk.visit(name, value)
         except Exception:
             if concurrent:
                 _visit_again(walk, name, value)
             continue  # one odd value must not sink the result
+    walk.floor = 0  # what the shell's history and the environment hold: the rest
     prompted = _prompted_names(items)
     for name, value in items if prompted else ():
         if type(name) is str and name in prompted:
@@ -568,6 +649,16 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _is_shell_object(value: Any) -> bool:
+    """IPython's own objects in the namespace (``exit``, ``quit``: they hold the shell,
+    whose graph is no user data and would take the walk's budget)."""
+    module = _TYPE_MODULE.__get__(type(value))
+    return type(module) is str and module.startswith(_SHELL_MODULES)
+
+
+_SHELL_MODULES = ("IPython.core.autocall", "IPython.core.interactiveshell", "ipykernel.")
 
 
 def _class_attributes(walk: _Walk, cls: type) -> None:

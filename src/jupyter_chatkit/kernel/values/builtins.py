@@ -35,6 +35,7 @@ from .typeinfo import (
     is_a,
     namedtuple_fields,
     qualname,
+    slot_values,
     type_bases,
     type_doc,
     type_members,
@@ -46,6 +47,10 @@ DETAIL_ITEMS = 20
 DETAIL_STR_CHARS = 2_000
 SOURCE_CHARS = 4_000
 ATTRIBUTES = 30
+# Objects among an object's attributes described one level further, and how many of
+# their attributes each.
+NESTED_OBJECTS = 8
+NESTED_ATTRIBUTES = 8
 NESTED_DEPTH = 3
 
 _CONTAINERS = (list, tuple, set, frozenset, dict, deque)
@@ -391,30 +396,82 @@ def describe_container(value: Any) -> dict[str, Any]:
 
 
 def describe_object(value: Any) -> dict[str, Any]:
-    """Base classes and instance attributes (from ``__dict__``); never the repr."""
+    """Base classes and instance attributes (from ``__dict__``, else the set ``__slots__``
+    by their own descriptors); never the repr or a property."""
     out: dict[str, Any] = {"note": "repr not shown: its cost and size are unknown"}
     mro = [type_name(c) for c in type_mro(type(value))[1:-1]][:5]
     if mro:
         out["bases"] = mro
-    attrs = instance_dict(value)
+    attrs = _own_fields(value)
     if attrs is not None:
-        credential = is_credential_class(type(value))
-        holder = credential and is_credential_holder(type(value))
-        # An enum member named like a secret (``Keys.API_TOKEN``) holds it as its value.
-        member = dict.get(attrs, "_name_")
-        secret_member = type(member) is str and is_secret_name(member)
-        out["attributes"] = {
-            str(k): hidden(v)
-            if hides(k, v)
-            or (credential and hides_in_credential(k, v, holder))
-            or (secret_member and k == "_value_")
-            else brief(v, 120, 1)
-            for k, v in itertools.islice(attrs.items(), ATTRIBUTES)
-            if is_a(k, str) and not k.startswith("__")
-        }
+        # Objects among the attributes (an ``httpx.Client``'s base URL, timeout, pool)
+        # are shown one level further, the first NESTED_OBJECTS of them.
+        nested = [NESTED_OBJECTS]
+        out["attributes"] = _attributes(value, attrs, ATTRIBUTES, nested)
         if len(attrs) > ATTRIBUTES:
             out["more_attributes"] = len(attrs) - ATTRIBUTES
             out["more_note"] = f"Only the first {ATTRIBUTES} attributes are shown."
+    return out
+
+
+def _own_fields(value: Any) -> dict[str, Any] | None:
+    """An object's ``__dict__``, else its set ``__slots__`` (``AsyncEngine`` keeps its
+    engine there), read by the interpreter's own descriptors; None with neither."""
+    attrs = instance_dict(value)
+    return attrs if attrs is not None else (slot_values(value, ATTRIBUTES + 1) or None)
+
+
+def _attributes(value: Any, attrs: dict[str, Any], limit: int, nested: list[int]) -> dict[str, Any]:
+    """The first ``limit`` attributes of ``value``, secrets hidden by their names (and,
+    in a credential object, by its class's name)."""
+    credential = is_credential_class(type(value))
+    holder = credential and is_credential_holder(type(value))
+    # An enum member named like a secret (``Keys.API_TOKEN``) holds it as its value.
+    member = dict.get(attrs, "_name_")
+    secret_member = type(member) is str and is_secret_name(member)
+    return {
+        str(k): hidden(v)
+        if hides(k, v)
+        or (credential and hides_in_credential(k, v, holder))
+        or (secret_member and k == "_value_")
+        or _object_under_secret_name(k, v)
+        else _attribute(v, nested)
+        for k, v in itertools.islice(attrs.items(), limit)
+        if is_a(k, str) and not k.startswith("__")
+    }
+
+
+def _object_under_secret_name(name: str, value: Any) -> bool:
+    """An object (``_auth``: an ``httpx.BasicAuth``) under a secret's name: shown as a
+    placeholder with its type, as the policy would hide its text as a secret string."""
+    return (
+        type(name) is str
+        and is_secret_name(name)
+        and not is_a(value, str | bytes | bytearray | int | float | bool | type(None))
+        and not is_container(value)
+        and not is_a(value, type | types.FunctionType | types.MethodType)
+    )
+
+
+def _attribute(value: Any, nested: list[int]) -> Any:
+    """An attribute's value: a namedtuple (SQLAlchemy's ``URL``) by its fields, so its
+    host and database show past its password; a plain object, while ``nested`` has
+    room, by its type and its own first attributes (an ``httpx.URL``'s parts); anything
+    else in one line."""
+    fields = namedtuple_fields(value)
+    if fields is not None:
+        return _named_items(value, fields, 2, 12)
+    text = brief(value, 120, 1)
+    if nested[0] <= 0 or not text.endswith(" object>"):
+        return text
+    attrs = _own_fields(value)
+    if not attrs:
+        return text
+    nested[0] -= 1
+    inner = _attributes(value, attrs, NESTED_ATTRIBUTES, [0])
+    out: dict[str, Any] = {"type": qualname(value), **inner}
+    if len(attrs) > NESTED_ATTRIBUTES:
+        out["…"] = f"{len(attrs) - NESTED_ATTRIBUTES} more attributes"
     return out
 
 

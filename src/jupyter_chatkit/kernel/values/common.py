@@ -144,6 +144,12 @@ _CREDENTIAL_PUBLIC = frozenset(
 _NOT_CREDENTIAL_CLASSES = frozenset(NON_CREDENTIAL_CALLS)
 
 
+def is_public_field(name: str) -> bool:
+    """True for a field naming who or where a credential is for (``host``, ``user``,
+    ``region``), not the secret."""
+    return normalize_name(name) in _CREDENTIAL_PUBLIC
+
+
 def is_credential_class(cls: type) -> bool:
     """True for a class whose name marks its instances as credentials (``Creds``,
     ``HTTPBasicAuth``, ``ApiToken``); a ``Session`` or ``Cookie`` jar is not one."""
