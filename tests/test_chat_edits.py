@@ -38,9 +38,12 @@ async def start_thread(
     return thread_id, (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
 
 
-async def edit(assistant: NotebookAssistant, thread_id: str, item_id: str, text: str) -> list[Any]:
-    """The events of editing message ``item_id`` of ``thread_id`` to ``text`` (re-sent)."""
-    action = {"type": "message.edit", "payload": {"item_id": item_id, "text": text}}
+async def edit(
+    assistant: NotebookAssistant, thread_id: str, item_id: str, text: str, **seen: str
+) -> list[Any]:
+    """The events of editing message ``item_id`` of ``thread_id`` to ``text`` (re-sent);
+    ``last_item_id=`` the newest item the page has seen."""
+    action = {"type": "message.edit", "payload": {"item_id": item_id, "text": text, **seen}}
     return await stream(
         assistant, req("threads.custom_action", thread_id=thread_id, item_id=None, action=action)
     )
@@ -79,6 +82,38 @@ async def test_editing_an_earlier_message_replaces_it_and_what_followed(store: S
     request = str(model.calls[-1].input)
     assert "better" in request
     assert "first question" not in request and "second" not in request
+
+
+@pytest.mark.asyncio
+async def test_an_edit_from_a_page_that_missed_a_newer_message_deletes_nothing(
+    store: SQLStore,
+) -> None:
+    # A stale tab (its newest item the first answer) edits the first message after a
+    # message was sent in another window: the edit would delete that message and its
+    # answer. Refused under the thread's turn, one error event, nothing changed.
+    model = ScriptedModel([said("One.", "m1"), said("Two.", "m2"), said("Edited.", "m3")])
+    assistant = make_assistant(store, model)
+    thread_id, items = await start_thread(assistant, store, user_input("first question"))
+    first, answer = items[0].id, items[-1].id
+    await stream(
+        assistant,
+        req("threads.add_user_message", thread_id=thread_id, input=user_input("elsewhere")),
+    )
+    before = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
+    for stale in (answer, "missing"):  # an older item, or one no longer there
+        events = await edit(assistant, thread_id, first, "better", last_item_id=stale)
+        said_ = [e for e in events if e.type != "stream_options"]
+        assert [type(e) for e in said_] == [ErrorEvent], events
+        assert said_[0].message and "newer message" in said_[0].message
+        assert not said_[0].allow_retry
+        assert (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data == before
+        assert len(model.calls) == 2
+    # A page that saw the thread's newest item edits as before.
+    events = await edit(assistant, thread_id, first, "better", last_item_id=before[-1].id)
+    assert not [e for e in events if isinstance(e, ErrorEvent)]
+    kept = (await store.load_thread_items(thread_id, None, 50, "asc", ALICE)).data
+    assert [i.type for i in kept] == ["user_message", "assistant_message"]
+    assert kept[0].content[0].text == "better"
 
 
 @pytest.mark.asyncio

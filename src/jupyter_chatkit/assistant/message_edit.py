@@ -7,7 +7,10 @@ ChatKit applies to the store), the new text is saved as a new user message, and 
 assistant answers it as it would a new message. What the edit box cannot show stays
 with it: the original's context chips, its attachments, and the mentions whose names
 the new text still has. The client sends
-``{type: "message.edit", payload: {item_id, text}}``.
+``{type: "message.edit", payload: {item_id, text, last_item_id}}``: ``last_item_id`` is
+the newest item the page has seen; an edit from a page that had not seen items saved
+since (a message sent in another window) is refused, as it would delete them
+(:data:`UNSEEN_ITEMS`). Without it (an older front end), the edit is made as before.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from chatkit.errors import CustomStreamError
 from chatkit.server import DEFAULT_PAGE_SIZE
 from chatkit.store import NotFoundError, Store
 from chatkit.types import (
+    HiddenContextItem,
+    SDKHiddenContextItem,
     ThreadItem,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
@@ -43,6 +48,14 @@ if TYPE_CHECKING:
     from .server import NotebookAssistant
 
 ACTION_EDIT_MESSAGE = protocol.Action.EDIT_MESSAGE
+# Items ChatKit never shows a client (nor streams it): a page cannot have seen them.
+_NEVER_SHOWN = (HiddenContextItem, SDKHiddenContextItem)
+# An edit from a page that had not seen what the thread holds after its newest item.
+UNSEEN_ITEMS = (
+    "A newer message was sent in this conversation (in another window) that this "
+    "window has not shown yet: editing here would delete it. Nothing was changed; open "
+    "the conversation again to see it."
+)
 # Items read per page while looking for the edited message (ChatKit's page size).
 PAGE_SIZE = DEFAULT_PAGE_SIZE
 
@@ -90,6 +103,11 @@ async def edit_message(
         raise CustomStreamError(
             "Only one of your messages in this conversation can be edited.", allow_retry=False
         )
+    last_seen = payload.get("last_item_id")
+    if isinstance(last_seen, str) and await _unseen_items(
+        server.store, thread.id, last_seen, context
+    ):
+        raise CustomStreamError(UNSEEN_ITEMS, allow_retry=False)
     first = await server.store.load_thread_items(thread.id, None, 1, "asc", context)
     retitle = (
         bool(first.data)
@@ -123,6 +141,19 @@ async def edit_message(
         thread.title = local_title(message, server.policy)
     async for event in server.respond(thread, message, context):
         yield event
+
+
+async def _unseen_items(
+    store: Store[RequestContext], thread_id: str, last_seen: str, context: RequestContext
+) -> bool:
+    """Whether the thread holds items after ``last_seen`` (or no longer holds it) that a
+    page could have shown. Read under the thread's turn: nothing is saved meanwhile."""
+    async for item in newest_first(store, thread_id, context):
+        if item.id == last_seen:
+            return False
+        if not isinstance(item, _NEVER_SHOWN):
+            return True
+    return True
 
 
 async def newest_first(
