@@ -10,6 +10,7 @@ without running the library's properties and without calling its type a string.
 
 from __future__ import annotations
 
+import configparser
 import sys
 import types
 from typing import Any
@@ -163,3 +164,28 @@ def test_a_client_shows_its_base_url_and_timeout_one_object_deep() -> None:
     ai_url = _inspect(ns, "ai")["attributes"]["_base_url"]
     assert "127.0.0.1" in dumps(ai_url), ai_url
     assert SECRET not in dumps([shown, ai_url])
+
+
+def test_a_config_object_shows_its_sections_keys_and_plain_values() -> None:
+    """``ConfigParser`` keeps its sections in a dict of dicts, redis' pool its
+    ``connection_kwargs``: their keys and plain values show, the secrets hidden by their
+    names, not ``{'db': {… 2 more}}``."""
+    config = configparser.ConfigParser()
+    config.read_string(
+        f"[db]\nhost = db.example.com\npassword = {SECRET}\n[api]\ntoken = x{SECRET}\n"
+    )
+
+    class ConnectionPool:  # redis' layout
+        def __init__(self) -> None:
+            self.connection_kwargs = {"host": "redis.example.com", "port": 6379, "password": SECRET}
+            self.connection_class = object
+
+    ns = {"config": config, "pool": ConnectionPool()}
+    sections = _inspect(ns, "config")["attributes"]["_sections"]
+    assert sections["db"]["host"] == "db.example.com", sections
+    assert "«redacted" in sections["db"]["password"] and "«redacted" in sections["api"]["token"]
+    pool = _inspect(ns, "pool")["attributes"]
+    assert pool["connection_class"] == "<class object>", pool
+    kwargs = pool["connection_kwargs"]
+    assert kwargs["host"] == "redis.example.com" and kwargs["port"] == 6379, kwargs
+    assert SECRET not in dumps([sections, kwargs])

@@ -455,15 +455,20 @@ def _object_under_secret_name(name: str, value: Any) -> bool:
 
 def _attribute(value: Any, nested: list[int]) -> Any:
     """An attribute's value: a namedtuple (SQLAlchemy's ``URL``) by its fields, so its
-    host and database show past its password; a plain object, while ``nested`` has
-    room, by its type and its own first attributes (an ``httpx.URL``'s parts); anything
-    else in one line."""
+    host and database show past its password; a dict or a plain object, while ``nested``
+    has room, by its keys and values (two levels) or its type and its own first
+    attributes (an ``httpx.URL``'s parts); anything else in one line."""
     fields = namedtuple_fields(value)
     if fields is not None:
         return _named_items(value, fields, 2, 12)
+    if is_a(value, dict) and nested[0] > 0 and dict.__len__(value) and not is_env_like(value):
+        # A config's sections (``ConfigParser._sections``, redis' ``connection_kwargs``)
+        # with their keys and values, not ``{'db': {… 2 more}}``.
+        nested[0] -= 1
+        return structured(value, 2, 12)
     text = brief(value, 120, 1)
-    if nested[0] <= 0 or not text.endswith(" object>"):
-        return text
+    if nested[0] <= 0 or not text.endswith(" object>") or is_a(value, type):
+        return text  # (``<class object>`` is a class: its slots are type's own)
     attrs = _own_fields(value)
     if not attrs:
         return text
