@@ -611,3 +611,38 @@ def test_a_code_card_shows_its_code_in_one_fence_whatever_the_model_names() -> N
         title, badge = row[0]["value"], row[1]["label"]
         assert len(title) <= 120 and "\n" not in title and title.endswith("…")
         assert badge == "python"
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        (
+            "Code:\n\n```python\nimport pandas as pd\ndf.gro",
+            "Code:\n\n```python\nimport pandas as pd\ndf.gro\n```",
+        ),
+        ("~~~~\n```\nx = 1", "~~~~\n```\nx = 1\n~~~~"),
+        ("```\na\n```\n\nThen:\n\n```", "```\na\n```\n\nThen:\n\n```\n```"),
+        ("```\na\n```\nAll closed.", "```\na\n```\nAll closed."),
+    ],
+)
+@pytest.mark.parametrize("note", [STOPPED_NOTE, CUT_OFF_NOTE])
+def test_a_code_block_an_answer_stopped_inside_is_closed_before_its_note(
+    text: str, closed: str, note: str
+) -> None:
+    # Before, the note went into the code: the stored answer's code card (Copy, Insert,
+    # a notebook's %chat output) carried "*[Stopped.]*" as a line of code.
+    from datetime import datetime
+
+    from chatkit.types import AssistantMessageContent
+
+    from jupyter_chatkit.assistant.partial import mark_partial
+
+    item = AssistantMessageItem(
+        id="m",
+        thread_id="t",
+        created_at=datetime.now(),
+        content=[AssistantMessageContent(text=text)],
+    )
+    once = mark_partial(item, note).content[-1].text
+    assert once == f"{closed}\n\n{note}"
+    assert mark_partial(item, note).content[-1].text == once

@@ -184,3 +184,27 @@ test("settleStopped marks a kept answer as the server stores it, once", () => {
   const twice = settleStopped(once, new Set(["a", "b"]));
   assert.equal(twice, once, "marking again changes nothing");
 });
+
+test("settleStopped closes a code block the answer stopped inside before its note", () => {
+  // Before, the note went into the code: Copy and Insert put "*[Stopped.]*" in a cell.
+  const at = "2025-01-02T03:04:09";
+  const cases: [string, string][] = [
+    ["Code:\n\n```python\nimport pandas as pd\ndf.gro", "Code:\n\n```python\nimport pandas as pd\ndf.gro\n```"],
+    ["~~~~\n```\nx = 1", "~~~~\n```\nx = 1\n~~~~"],
+    ["```\na\n```\n\nThen:\n\n```", "```\na\n```\n\nThen:\n\n```\n```"],
+    ["```\na\n```\nAll closed.", "```\na\n```\nAll closed."],
+  ];
+  for (const [text, closed] of cases) {
+    const state: ThreadState = {
+      ...emptyState(),
+      items: [
+        {
+          id: "a", thread_id: "thr_0001", created_at: at, type: "assistant_message",
+          content: [{ type: "output_text", text, annotations: [] }],
+        } as ThreadItem,
+      ],
+    };
+    const [item] = settleStopped(state, new Set(["a"])).items;
+    assert.equal(item.type === "assistant_message" ? messageText(item) : "", `${closed}\n\n${STOPPED_NOTE}`);
+  }
+});

@@ -323,13 +323,32 @@ export function markStopped(state: ThreadState): ThreadState {
 }
 
 /** `item` with `note` as a paragraph after its text, once (`partial.mark_partial`). */
+/** A line opening or closing a fenced code block (as partial._FENCE). */
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/** The fence of a code block `text` leaves open, or "" (as partial.open_fence). */
+export function openFence(text: string): string {
+  let fence = "";
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const found = FENCE.exec(line);
+    if (!found) continue;
+    const [, run, rest] = found;
+    if (!fence) fence = run;
+    else if (run[0] === fence[0] && run.length >= fence.length && !rest.trim()) fence = "";
+  }
+  return fence;
+}
+
 function markPartial(item: AssistantMessageItem, note: string): AssistantMessageItem {
   const empty = { type: "output_text", text: "", annotations: [] } as AssistantMessageContent;
   const content = item.content.length ? [...item.content] : [empty];
   const last = content[content.length - 1];
-  const text = last.text.trimEnd();
+  let text = last.text.trimEnd();
   if (text.endsWith(note)) return item;
-  content[content.length - 1] = { ...last, text: last.text.trim() ? `${text}\n\n${note}` : note };
+  // A code block stopped inside is closed first: the note is not code (Copy, Insert).
+  const fence = openFence(text);
+  if (fence) text = `${text}\n${fence}`;
+  content[content.length - 1] = { ...last, text: text.trim() ? `${text}\n\n${note}` : note };
   return { ...item, content };
 }
 

@@ -16,6 +16,7 @@ gives a tool call whose arguments nest too deep arguments that are no JSON
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -133,13 +134,40 @@ CUT_OFF_NOTE = "*[Answer cut off before it finished.]*"
 STOPPED_NOTE = "*[Stopped.]*"
 
 
+# A line opening or closing a fenced code block (CommonMark: up to 3 spaces, then 3 or
+# more backticks or tildes).
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def open_fence(text: str) -> str:
+    """The fence of a code block ``text`` leaves open (its opening run of backticks or
+    tildes), or ``""`` when every block is closed."""
+    fence = ""
+    for line in text.splitlines():
+        found = _FENCE.match(line)
+        if not found:
+            continue
+        run, rest = found.groups()
+        if not fence:
+            fence = run
+        elif run[0] == fence[0] and len(run) >= len(fence) and not rest.strip():
+            fence = ""
+    return fence
+
+
 def mark_partial(item: AssistantMessageItem, note: str) -> AssistantMessageItem:
-    """``item`` with ``note`` as a paragraph after its text (once, however often called)."""
+    """``item`` with ``note`` as a paragraph after its text (once, however often called).
+    A code block the text stopped inside is closed first: the note is not code (Copy and
+    Insert would put it in a cell)."""
     if not item.content:
         item.content.append(AssistantMessageContent(text=""))
     last = item.content[-1]
-    if not last.text.rstrip().endswith(note):
-        last.text = f"{last.text.rstrip()}\n\n{note}" if last.text.strip() else note
+    text = last.text.rstrip()
+    if not text.endswith(note):
+        fence = open_fence(text)
+        if fence:
+            text = f"{text}\n{fence}"
+        last.text = f"{text}\n\n{note}" if text.strip() else note
     return item
 
 
