@@ -97,6 +97,19 @@ def test_a_password_in_a_url_or_dsn_under_any_name_is_held() -> None:
     assert SECRET not in asked
 
 
+def test_a_password_in_a_frame_of_connection_urls_is_held() -> None:
+    """``conns = pd.DataFrame({"name": …, "url": ["postgresql://etl:<pw>@prod/sales"]})``
+    (and its column as a Series): the passwords in the URLs are held, the rest not."""
+    import pandas as pd
+
+    urls = [f"postgresql://etl:{SECRET}{i}@prod.example.com/sales" for i in range(3)]
+    conns = pd.DataFrame({"name": ["a", "b", "c"], "url": urls, "port": [1, 2, 3]})
+    found = _found({"conns": conns})
+    assert {SECRET + "0", SECRET + "1", SECRET + "2"} <= set(found), found
+    assert len(found) == 3, found
+    assert SECRET + "1" in _found({"column": conns["url"]})
+
+
 def _inspect(ns: dict[str, Any], name: str) -> dict[str, Any]:
     return run_tool("inspect_kernel_variable", {"name": name}, KernelView(ns))
 

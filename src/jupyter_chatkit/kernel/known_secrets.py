@@ -429,6 +429,8 @@ class _Walk:
             for label, series in itertools.islice(value.items(), COLUMNS):
                 if _secret_label(label):
                     self._values(series.array[:ROWS])
+                elif series.dtype.kind == "O":
+                    self._passwords_in(series.array[:ROWS])
             self._rows(value.index, lambda k: value.iloc[k, :COLUMNS].array)
         elif is_a(value, pd.Series):
             if foreign_series(value) is not None or foreign_index(value.index) is not None:
@@ -437,6 +439,8 @@ class _Walk:
                 self._values(value.array[:ROWS])
             else:
                 self._rows(value.index, lambda k: [value.array[k]])
+                if value.dtype.kind == "O":
+                    self._passwords_in(value.array[:ROWS])
         elif (
             is_a(value, pd.Index)
             and any(_secret_label(n) for n in value.names)
@@ -474,6 +478,13 @@ class _Walk:
             for field in names[:COLUMNS]:
                 if _secret_label(field):
                     self._values(value[field].ravel()[:ROWS])
+
+    def _passwords_in(self, values: Any) -> None:
+        """The passwords of connection URLs and DSNs in a text column's leading rows
+        (``conns["url"]``: ``postgresql://etl:<pw>@db/sales``)."""
+        for item in itertools.islice(iter(values), ROWS):
+            if type(item) is str:
+                self.passwords(item)
 
     def _values(self, values: Any) -> None:
         for item in itertools.islice(iter(values), ROWS):
