@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .. import pins
 from .coalesce import can_coalesce, coalesced_events
+from .lone_surrogates import clean_tool_arguments
 from .model_errors import IncompleteStreamError
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ def chat_completions_model_class() -> type[OpenAIChatCompletionsModel]:
             )
             async for event in stream:
                 ids.fix_event(event)
+                clean_tool_arguments(event)
                 yield event
 
         def stream_closed(self, stream: Any) -> bool:

@@ -65,6 +65,7 @@ from openai import NOT_GIVEN, AsyncOpenAI, NotGiven, Omit
 from typing_extensions import get_type_hints, is_typeddict
 
 from .. import pins
+from .lone_surrogates import filter_responses
 from .opening import watch_request_sent
 
 if TYPE_CHECKING:
@@ -424,8 +425,9 @@ class LeanAsyncOpenAI(AsyncOpenAI):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """``AsyncOpenAI(...)``; without an ``http_client`` given, its own
-        (:func:`provider_http_client`) gets the lean header merge and tells a held
-        stream opening that its request was sent (:mod:`.opening`)."""
+        (:func:`provider_http_client`) gets the lean header merge, tells a held
+        stream opening that its request was sent (:mod:`.opening`) and reads lone
+        surrogates in the model's answers as U+FFFD (:mod:`.lone_surrogates`)."""
         own = kwargs.get("http_client") is None
         if own:
             kwargs["http_client"] = provider_http_client(kwargs.get("timeout", NOT_GIVEN))
@@ -435,6 +437,8 @@ class LeanAsyncOpenAI(AsyncOpenAI):
         if own:
             lean_header_merge(self._client)
             watch_request_sent(self._client)
+            # A lone surrogate escape the model sends reads as U+FFFD (lone_surrogates).
+            filter_responses(self._client)
 
     @functools.cached_property
     def chat(self) -> AsyncChat:

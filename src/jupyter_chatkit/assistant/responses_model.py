@@ -29,13 +29,16 @@ openai and agents are imported when the class is first built, not with this modu
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import typing
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from .. import pins
 from .coalesce import CoalescingDecoder, can_coalesce, merge_output_text_deltas
+from .lone_surrogates import clean_tool_arguments
 
 if TYPE_CHECKING:
     from agents.models.openai_responses import OpenAIResponsesModel
@@ -54,6 +57,16 @@ def responses_model_class() -> type[OpenAIResponsesModel]:
 
     class ResponsesModel(responses_hooks()):  # type: ignore[misc]  # built at run time
         """The Responses API, its stream events parsed by type and text deltas merged."""
+
+        async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            """The stream's events, a finished tool call's arguments without lone
+            surrogates (:func:`.lone_surrogates.clean_tool_arguments`)."""
+            # Closed with this one (a client gone: the request is closed at once).
+            stream = super().stream_response(*args, **kwargs)
+            async with contextlib.aclosing(stream) as events:
+                async for event in events:
+                    clean_tool_arguments(event)
+                    yield event
 
         def fetched_stream(self, stream: object, wrapper: object) -> None:
             """openai's stream, parsed by type and its text deltas merged when read."""
