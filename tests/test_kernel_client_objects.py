@@ -202,3 +202,27 @@ def test_a_config_object_shows_its_sections_keys_and_plain_values() -> None:
     kwargs = pool["connection_kwargs"]
     assert kwargs["host"] == "redis.example.com" and kwargs["port"] == 6379, kwargs
     assert SECRET not in dumps([sections, kwargs])
+
+
+def test_a_credential_objects_public_parts_show_and_are_not_held() -> None:
+    """google-auth's ``Credentials``: its token, refresh token and client secret are
+    hidden and held; where tokens come from, the client id and the scopes are shown and
+    not hidden everywhere (the token URI in every cell that calls it)."""
+
+    class Credentials:  # google.oauth2.credentials' layout
+        def __init__(self) -> None:
+            self.token = SECRET
+            self._refresh_token = SECRET + "r"
+            self._client_secret = SECRET + "s"
+            self._token_uri = "https://oauth2.googleapis.com/token"
+            self._client_id = "1234-abc.apps.googleusercontent.com"
+            self._scopes = ["https://www.googleapis.com/auth/drive"]
+
+    ns = {"creds": Credentials()}
+    found = _found(ns)
+    assert {SECRET, SECRET + "r", SECRET + "s"} <= set(found), found
+    assert not any("googleapis" in f or "googleusercontent" in f for f in found), found
+    attrs = _inspect(ns, "creds")["attributes"]
+    assert "oauth2.googleapis.com" in attrs["_token_uri"], attrs
+    assert "googleusercontent" in attrs["_client_id"] and "drive" in attrs["_scopes"]
+    assert SECRET not in dumps(attrs)

@@ -139,15 +139,25 @@ _CREDENTIAL_PUBLIC = frozenset(
         "region",
         "scheme",
         "encoding",
+        # OAuth's public parts (google-auth's ``Credentials``): where tokens come from,
+        # the app's id and what it may do.
+        "uri",
+        "endpoint",
+        "client_id",
+        "scope",
+        "scopes",
     }
 )
+# ``token_uri``, ``auth_url``, ``api_endpoint``, ``db_host``: where, whatever it is for.
+_PUBLIC_SUFFIXES = ("_uri", "_url", "_endpoint", "_host", "_hostname", "_region")
 _NOT_CREDENTIAL_CLASSES = frozenset(NON_CREDENTIAL_CALLS)
 
 
 def is_public_field(name: str) -> bool:
     """True for a field naming who or where a credential is for (``host``, ``user``,
     ``region``), not the secret."""
-    return normalize_name(name) in _CREDENTIAL_PUBLIC
+    normal = normalize_name(name)
+    return normal in _CREDENTIAL_PUBLIC or normal.endswith(_PUBLIC_SUFFIXES)
 
 
 def is_credential_class(cls: type) -> bool:
@@ -204,9 +214,9 @@ def hides_in_credential(name: Any, value: Any, holder: bool = False) -> bool:
     (:func:`is_credential_holder`) plain words under a telling name stay."""
     if not _kernel_redactor().enabled or not is_a(name, str):
         return False
-    normal = normalize_name(name)
-    if normal in _CREDENTIAL_PUBLIC:
+    if is_public_field(name):
         return False
+    normal = normalize_name(name)
     if not is_a(value, str | bytes | bytearray | tuple | list):
         return False
     if not holder or len(normal) <= 2 or normal in _VAGUE_FIELDS:
