@@ -249,16 +249,8 @@ def test_an_idle_server_freezes_when_the_warm_up_ends(tmp_path: Path) -> None:
     _run_unfrozen(scenario)
 
 
-def test_a_provider_url_the_http_client_refuses_is_said_without_its_text(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    # A password holding an unescaped "#": the HTTP client reads "Hunt3r" as a port and
-    # its message quotes it. Before, the page and the log said only that the assistant is
-    # not available (the log: "InvalidURL"), nothing of which setting to fix.
-    settings = Settings(
-        store_url=f"sqlite:///{tmp_path / 'chat.sqlite3'}",
-        base_url="http://ada:Hunt3r#Xy9q@127.0.0.1:9/v1",
-    )
+def _refusal(settings: Settings) -> str:
+    """What a holder that cannot build its assistant answers a request with."""
     holder = AssistantHolder(settings, attachment_url=lambda i: f"/attachments/{i}")
     said: list[str] = []
 
@@ -269,6 +261,20 @@ def test_a_provider_url_the_http_client_refuses_is_said_without_its_text(
         await holder.close()
 
     _run_on_own_loop(scenario)
+    return said[0]
+
+
+def test_a_provider_url_the_http_client_refuses_is_said_without_its_text(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A password holding an unescaped "#": the HTTP client reads "Hunt3r" as a port and
+    # its message quotes it. Before, the page and the log said only that the assistant is
+    # not available (the log: "InvalidURL"), nothing of which setting to fix.
+    settings = Settings(
+        store_url=f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+        base_url="http://ada:Hunt3r#Xy9q@127.0.0.1:9/v1",
+    )
+    said = [_refusal(settings)]
     logged = caplog.text
     assert "base_url" in said[0] and "base_url" in logged, (said, logged)
     for part in ("Hunt3r", "Xy9q"):
@@ -282,15 +288,6 @@ def test_a_postgresql_store_without_its_driver_says_what_to_install(
     # assistant is not available" and the log "ModuleNotFoundError", nothing to install.
     monkeypatch.setitem(sys.modules, "asyncpg", None)  # as if not installed
     settings = Settings(store_url="postgresql://ada:Hunt3r-Xy9q@127.0.0.1:9/chat")
-    holder = AssistantHolder(settings, attachment_url=lambda i: f"/attachments/{i}")
-    said: list[str] = []
-
-    async def scenario() -> None:
-        with pytest.raises(AssistantUnavailable) as refused:
-            await holder.get()
-        said.append(refused.value.reason)
-        await holder.close()
-
-    _run_on_own_loop(scenario)
+    said = [_refusal(settings)]
     assert "jupyter-chatkit[postgres]" in said[0] and "asyncpg" in caplog.text, (said, caplog.text)
     assert "Hunt3r" not in said[0] + caplog.text
