@@ -50,6 +50,24 @@ def test_header_names_beside_a_credential_are_not_held_secrets() -> None:
     assert hide_known_text(text, KernelView({"client": client, "response": response})) == text
 
 
+def test_a_basic_auth_password_kept_only_encoded_is_held() -> None:
+    """``httpx.BasicAuth("bob", pw)`` and urllib3's ``Authorization: Basic …`` keep only
+    the base64 of ``user:pw``: the password itself is held too (pasted or printed bare,
+    it is still the secret)."""
+    import base64
+
+    import urllib3
+
+    basic = "Basic " + base64.b64encode(f"u:{SECRET}p".encode()).decode()
+    ns = {
+        "auth": httpx.BasicAuth("bob", SECRET),
+        "pool": urllib3.PoolManager(headers={"Authorization": basic}),
+    }
+    found = _found(ns)
+    assert {SECRET, SECRET + "p"} <= set(found), found
+    assert not {"bob", "u"} & set(found)
+
+
 def test_who_and_where_beside_a_secret_are_not_held_secrets() -> None:
     """A dict under a secret name (``db_credentials``, boto's ``_session_instance_vars``)
     holds its host, user and region beside the secret: those are shown elsewhere."""

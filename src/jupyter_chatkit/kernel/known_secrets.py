@@ -17,6 +17,7 @@ and its result is kept until a cell runs or the namespace is rebound.
 from __future__ import annotations
 
 import array
+import base64
 import collections
 import enum
 import functools
@@ -195,6 +196,7 @@ class _Walk:
                 scheme = _SCHEME_VALUE.match(text)
                 if scheme is not None and _worth(scheme[1]):
                     self.found[scheme[1]] = None
+                    self._basic_password(scheme[0], scheme[1])
                 self.passwords(text, named=True)
             return
         items = self._items(value, depth)
@@ -211,6 +213,19 @@ class _Walk:
                 )
         for item in items or ():
             self.add(item, depth + 1)
+
+    def _basic_password(self, text: str, credential: str) -> None:
+        """``Basic <base64 of user:password>`` (``httpx.BasicAuth``, urllib3's headers
+        keep only that): the password, which a person may paste or print bare."""
+        if not str.startswith(text[:6].lower(), "basic"):
+            return
+        try:
+            pair = base64.b64decode(credential, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return
+        password = pair.partition(":")[2]
+        if _worth(password) and len(self.found) < MAX_SECRETS:
+            self.found[password] = None
 
     def passwords(self, text: str, named: bool = False) -> None:
         """The passwords a URL's user info or a DSN's ``password=`` holds in ``text``;
