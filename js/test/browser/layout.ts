@@ -157,6 +157,8 @@ test("notebook width, dark theme: error with Retry, history panel", opts, async 
   assert.equal(await page.locator(".jck-history-row").count(), 2);
   assert.equal(await page.getByRole("button", { name: "Conversation history" }).getAttribute("aria-expanded"), "true");
   await page.screenshot({ path: join(outDir, "notebook-dark-history.png"), fullPage: true });
+  // A conversation's date is read to tell two apart: WCAG AA for its 11px text (4.5:1).
+  assert.ok((await contrastOf(page, ".jck-history-row .jck-history-date")) >= 4.5);
   // Escape closes the panel and gives focus back; reopen for the rest.
   await page.locator(".jck-history-open").first().focus();
   await page.keyboard.press("Escape");
