@@ -178,6 +178,36 @@ test("cancel aborts the stream and the pending tool call", async () => {
 
 const actionError = 'data: {"type":"error","code":"custom","message":"Could not insert.","allow_retry":true}\n\n';
 
+test("an edit names the newest item the chat has seen; refused, it changes nothing", async () => {
+  const refused = 'data: {"type":"error","code":"custom","message":"A newer message was sent.","allow_retry":false}\n\n';
+  const transport = scriptedTransport({
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+    "threads.custom_action": [{ sse: refused }],
+  });
+  const session = new ChatSession({ transport, clientTools: { list_kernel_variables: async () => ({}) } });
+  await session.send("hi");
+  const before = session.state.items.map((i) => i.id);
+  const first = session.state.items.find((i) => i.type === "user_message");
+  assert.ok(first && before.length > 1);
+  await session.editMessage(first.id, "hello");
+  assert.deepEqual(transport.sent.at(-1), {
+    type: "threads.custom_action",
+    params: {
+      thread_id: "thr_0001",
+      item_id: null,
+      action: { type: "message.edit", payload: { item_id: first.id, text: "hello", last_item_id: before.at(-1) } },
+    },
+  });
+  // The server's refusal (a message sent elsewhere since): shown without Retry, the
+  // conversation on screen as it was.
+  assert.equal(session.state.error?.allow_retry, false);
+  assert.deepEqual(
+    session.state.items.map((i) => i.id),
+    before,
+  );
+});
+
 test("retry after a failed widget action sends the action again and keeps its card", async () => {
   const transport = scriptedTransport({
     "threads.create": [{ sse: fixtures.create }],

@@ -9,6 +9,7 @@
  * turns made elsewhere, a thread deleted elsewhere).
  */
 
+import { ACTION } from "../protocol";
 import { catchUpLimit, missedItems } from "./catchup";
 import { lastUserMessageId, truncateAfter } from "./reducer";
 import { ThreadSession } from "./threadnav";
@@ -146,6 +147,18 @@ export class ChatSession extends ThreadSession {
       },
       { userInitiated: true },
     );
+  }
+
+  /**
+   * Edit user message `itemId` to `text` and send it again (`message.edit`): the server
+   * removes the message and what followed. The action names the newest item this chat
+   * has seen (`last_item_id`), so a message sent since in another window, which the
+   * edit would delete unseen, makes the server refuse it instead.
+   */
+  async editMessage(itemId: string, text: string): Promise<void> {
+    const lastItemId = this.state.items.at(-1)?.id;
+    const payload = { item_id: itemId, text, ...(lastItemId ? { last_item_id: lastItemId } : {}) };
+    await this.customAction({ type: ACTION.EDIT_MESSAGE, payload }, null);
   }
 
   /** Answer a pending structured input item. */

@@ -109,7 +109,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       if (session.busy) return;
       follow.atEnd = true;
       session.pendingText = text;
-      void session.customAction({ type: ACTION.EDIT_MESSAGE, payload: { item_id: itemId, text } }, null);
+      void session.editMessage(itemId, text);
     },
   });
   const history = new HistoryPanel(session, { open: (id) => void openThread(id), announce }, historyId, () => {
