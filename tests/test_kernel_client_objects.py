@@ -50,6 +50,20 @@ def test_header_names_beside_a_credential_are_not_held_secrets() -> None:
     assert hide_known_text(text, KernelView({"client": client, "response": response})) == text
 
 
+def test_a_password_of_letters_naming_a_secret_is_still_held() -> None:
+    """Header names are told from values by their shape and place: a password of letters
+    holding a secret's word (``SuperSecretKey``) in a list of passwords, or after its
+    name (``["--password", "SecretPasswordValue"]``), is the secret, not a name."""
+    found = _found(
+        {
+            "db_passwords": ["SuperSecretKey", "hunter2xyz"],
+            "args": ["--password", "SecretPasswordValue"],
+            "row": ("user", "password", "PasswordSecretAbc"),
+        }
+    )
+    assert {"SuperSecretKey", "SecretPasswordValue", "PasswordSecretAbc"} <= set(found)
+
+
 def test_a_basic_auth_password_kept_only_encoded_is_held() -> None:
     """``httpx.BasicAuth("bob", pw)`` and urllib3's ``Authorization: Basic …`` keep only
     the base64 of ``user:pw``: the password itself is held too (pasted or printed bare,

@@ -340,11 +340,13 @@ class _Walk:
                 self.visit(field, item, depth + 1)
             return
         after_name = False
+        previous: str | None = None
         for item in items:
             kind = type(item)
             name = _text(item) if kind is str or kind is bytes else None
-            if after_name and name is not None and _field_name(name):
-                continue  # one more name: the value follows it
+            if after_name and name is not None and name.lower() == (previous or "").lower():
+                continue  # the same name again (its lowered form): the value follows
+            previous = name
             if after_name:
                 # ``("password", "x")``, ``["--token", "x"]``: the item after one naming it
                 # (``(b"Authorization", b"authorization", b"Bearer x")``: httpx's headers,
@@ -522,8 +524,9 @@ _NAMED_PAIR = lazy_compile(
 
 def _field_name(text: str) -> bool:
     """A header's or field's name naming a secret (``Authorization``, ``Set-Cookie``,
-    ``api_key``): letters, ``-`` and ``_`` only, so no value (a token has digits, a
-    ``Bearer …`` a space)."""
+    ``api_key``): words of letters joined by ``-`` or ``_``, each capitalised or in small
+    letters, so no value (a token has digits, a ``Bearer …`` a space, a password of
+    letters ``SuperSecretKey`` capitals inside a word)."""
     return _FIELD_NAME.fullmatch(text) is not None and names_a_secret(text)
 
 
@@ -538,7 +541,7 @@ def _values_of_pairs(items: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
             yield item
 
 
-_FIELD_NAME = lazy_compile(r"[A-Za-z][A-Za-z_-]{1,40}:?")
+_FIELD_NAME = lazy_compile(r"(?=[A-Za-z_-]{2,41}:?$)[A-Za-z][a-z]*(?:[-_][A-Za-z][a-z]*)*:?")
 # A one-word scheme then the credential: ``Bearer <token>``, ``Basic <b64>``, ``token <pat>``.
 _SCHEME_VALUE = lazy_compile(r"^[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+(\S{8,})$")
 _TYPE_NAME = type.__dict__["__name__"]
