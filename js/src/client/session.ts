@@ -59,7 +59,8 @@ export class ChatSession extends ThreadSession {
   async send(text: string, extra: SendExtras = {}): Promise<void> {
     const trimmed = text.trim();
     const tags = extra.content?.some((c) => c.type === "input_tag");
-    if ((!trimmed && !tags) || this.busy) return;
+    // A file alone is a message too (a picture to explain).
+    if ((!trimmed && !tags && !extra.attachments?.length) || this.busy) return;
     const input: UserMessageInput = {
       // Tags (mentions, context chips) travel as ChatKit input_tag parts, not as text.
       content: extra.content?.length ? extra.content : [{ type: "input_text", text: trimmed }],

@@ -79,6 +79,9 @@ export class AttachmentTray {
   private next = 0;
   private readonly picker: HTMLInputElement;
 
+  /** Called when files are added, removed, taken or put back (the host's Send follows). */
+  onChange: (() => void) | null = null;
+
   constructor(
     private readonly session: ChatSession,
     private readonly upload: UploadFile,
@@ -217,7 +220,13 @@ export class AttachmentTray {
     void this.session.request({ type: "attachments.delete", params: { attachment_id: id } }).catch(() => {});
   }
 
+  /** How many files wait in the tray (uploaded or uploading). */
+  get count(): number {
+    return this.items.length;
+  }
+
   private render(): void {
+    this.onChange?.();
     this.el.hidden = this.items.length === 0;
     this.el.replaceChildren(
       ...this.items.map((p) =>

@@ -259,6 +259,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
       submit: (text) => {
         void sendParts(completer.parts(text));
       },
+      hasFiles: () => (tray?.count ?? 0) > 0,
       stop: () => {
         if (preparing && !session.busy) preparing.stopped = true;
         else session.cancel();
@@ -332,6 +333,7 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
   root.addEventListener("focusin", used);
   if (tray) {
     tray.bind(root, input);
+    tray.onChange = () => composerBox.sync();
     composer.insertBefore(tray.controls, input.nextSibling);
   }
 

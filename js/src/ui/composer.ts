@@ -34,8 +34,10 @@ const MAX_HEIGHT = 200;
 export interface ComposerHost {
   /** True while an answer streams (the button is Stop). */
   busy(): boolean;
-  /** Send `text` (already trimmed, not empty). */
+  /** Send `text` (already trimmed; empty only when {@link hasFiles}). */
   submit(text: string): void;
+  /** Files wait to go with the next message: a file alone is a message (Send enabled). */
+  hasFiles?(): boolean;
   /** The Stop button was clicked. */
   stop(): void;
   /** The last message the person sent in this thread, for ↑ in an empty box. */
@@ -104,7 +106,7 @@ export class Composer {
         return;
       }
       const text = this.input.value.trim();
-      if (!text) return;
+      if (!text && !this.host.hasFiles?.()) return;
       // The message goes first, the box is fitted after: measuring the box (autosize)
       // lays the page out, 2-4 ms of the sidebar's Enter -> request in JupyterLab. In
       // the next frame, before it is painted, the box shrinks as before.
@@ -200,7 +202,7 @@ export class Composer {
       this.sendBtn.setAttribute("aria-label", busy ? "Stop answering" : "Send");
       this.sendBtn.classList.toggle("jck-stop", busy);
     }
-    const disabled = !busy && !this.input.value.trim();
+    const disabled = !busy && !this.input.value.trim() && !this.host.hasFiles?.();
     // Stop pressed (or the answer ended while it had the keyboard): a disabled button
     // drops the focus to the page's body, so it goes to the box instead.
     if (disabled && !this.sendBtn.disabled && document.activeElement === this.sendBtn) this.input.focus();

@@ -193,3 +193,34 @@ test("a message shows the files that went with it, by name", opts, async () => {
   assert.deepEqual(errors, []);
   await done(page);
 });
+
+test("a file alone is a message: Send is enabled by it, and the message carries it", opts, async () => {
+  const { page, errors } = await open("theme=light&upload=1", 600);
+  const send = page.getByRole("button", { name: "Send" });
+  assert.equal(await send.isDisabled(), true); // nothing to send yet
+  await attachNotes(page);
+  await page.waitForFunction(() => !(document.querySelector(".jck-send") as HTMLButtonElement).disabled);
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await page.waitForFunction(() => (window as any).__answers.length >= 1, null, { timeout: 15000 });
+  const message = (await page.evaluate(() => (window as any).__sent)).find((b: any) => b.type === "threads.create");
+  assert.equal(message.params.input.attachments.length, 1);
+  assert.equal((await trayState(page)).tray.length, 0); // it went with the message
+  // The tray emptied by the send: nothing left to send.
+  await page.waitForFunction(() => (document.querySelector(".jck-send") as HTMLButtonElement).disabled);
+  // A file removed from the tray takes Send's reason away with it.
+  await attachNotes2(page);
+  await page.getByRole("button", { name: "Remove more.txt" }).click();
+  await page.waitForFunction(() => (document.querySelector(".jck-send") as HTMLButtonElement).disabled);
+  await page.screenshot({ path: join(outDir, "file-alone-sent.png") });
+  assert.deepEqual(errors, []);
+  await done(page);
+});
+
+/** Attach more.txt (a second upload) and wait until it is uploaded. */
+async function attachNotes2(page: Page): Promise<void> {
+  const before = await page.evaluate(() => (window as any).__uploads.length);
+  await page
+    .locator(".jck-file-input")
+    .setInputFiles([{ name: "more.txt", mimeType: "text/plain", buffer: Buffer.from("d e f") }]);
+  await page.waitForFunction((n) => (window as any).__uploads.length > n, before);
+}
