@@ -64,6 +64,19 @@ def test_a_password_of_letters_naming_a_secret_is_still_held() -> None:
     assert {"SuperSecretKey", "SecretPasswordValue", "PasswordSecretAbc"} <= set(found)
 
 
+def test_a_password_in_a_public_field_of_a_secret_dict_is_held() -> None:
+    """Who and where beside a secret are not held, but a password a URL there holds is:
+    ``{"url": "postgresql://etl:<pw>@db/sales"}`` under a secret name, a query's key."""
+    found = _found(
+        {
+            "db_secret": {"url": "postgresql://etl:" + SECRET + "@prod/sales"},
+            "api_credentials": {"base_url": "https://api.example.com/v1?api_key=" + SECRET + "q"},
+        }
+    )
+    assert {SECRET, SECRET + "q"} <= set(found), found
+    assert not any("prod/sales" in f or "api.example.com" in f for f in found), found
+
+
 def test_a_basic_auth_password_kept_only_encoded_is_held() -> None:
     """``httpx.BasicAuth("bob", pw)`` and urllib3's ``Authorization: Basic …`` keep only
     the base64 of ``user:pw``: the password itself is held too (pasted or printed bare,

@@ -29,7 +29,7 @@ import sys
 import threading
 import types
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import parse_json
@@ -257,11 +257,7 @@ class _Walk:
         if is_a(value, dict):
             # ``{"host": …, "user": …, "password": …}`` under a secret name: who and where
             # it is for are not the secret (hidden everywhere, a host blanks every mention).
-            return (
-                item
-                for key, item in itertools.islice(dict.items(value), ITEMS)
-                if not (type(key) is str and is_public_field(key))
-            )
+            return self._secret_values(itertools.islice(dict.items(value), ITEMS))
         if is_a(value, collections.deque):
             return itertools.islice(collections.deque.__iter__(value), ITEMS)
         if is_a(value, collections.ChainMap):
@@ -274,6 +270,16 @@ class _Walk:
         if is_a(value, set | frozenset):
             return itertools.islice(_set_iter(value), ITEMS)
         return None
+
+    def _secret_values(self, pairs: Iterable[tuple[Any, Any]]) -> Iterator[Any]:
+        """A dict's values but who and where (``host``, ``user``, ``url``): of those, only
+        the passwords a URL's user info, a DSN or a secret-named query pair holds
+        (``{"url": "postgresql://etl:<pw>@db/sales"}``, ``?api_key=<key>``)."""
+        for key, item in pairs:
+            if type(key) is not str or not is_public_field(key):
+                yield item
+            elif type(item) is str:
+                self.passwords(item, named=True)
 
     def visit(self, name: Any, value: Any, depth: int = 0) -> None:
         """``value`` under ``name``: all of it when the name is secret, else its parts."""
