@@ -190,6 +190,7 @@ test("an edit names the newest item the chat has seen; refused, it changes nothi
   const before = session.state.items.map((i) => i.id);
   const first = session.state.items.find((i) => i.type === "user_message");
   assert.ok(first && before.length > 1);
+  const events = record(session);
   await session.editMessage(first.id, "hello");
   assert.deepEqual(transport.sent.at(-1), {
     type: "threads.custom_action",
@@ -205,6 +206,11 @@ test("an edit names the newest item the chat has seen; refused, it changes nothi
   assert.deepEqual(
     session.state.items.map((i) => i.id),
     before,
+  );
+  // The edited text is not lost: it goes back in the message box.
+  assert.deepEqual(
+    events.filter((e) => e.type === "failure"),
+    [{ type: "failure", message: "A newer message was sent.", restoreText: "hello" }],
   );
 });
 

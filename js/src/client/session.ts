@@ -138,7 +138,7 @@ export class ChatSession extends ThreadSession {
     const threadId = this.threadId;
     if (!threadId || this.busy) return;
     this.actionItemId = itemId;
-    // An action may answer a message again (message.edit): it carries the same metadata.
+    // An action may start an answer: it carries the metadata a new message has.
     const metadata = this.requestMetadata?.();
     await this.runTurn(
       {
@@ -154,12 +154,26 @@ export class ChatSession extends ThreadSession {
    * Edit user message `itemId` to `text` and send it again (`message.edit`): the server
    * removes the message and what followed. The action names the newest item this chat
    * has seen (`last_item_id`), so a message sent since in another window, which the
-   * edit would delete unseen, makes the server refuse it instead.
+   * edit would delete unseen, makes the server refuse it instead. Refused before the
+   * edited message was saved, its text goes back in the message box (a `failure` event).
    */
   async editMessage(itemId: string, text: string): Promise<void> {
+    const threadId = this.threadId;
+    if (!threadId || this.busy) return;
     const lastItemId = this.state.items.at(-1)?.id;
     const payload = { item_id: itemId, text, ...(lastItemId ? { last_item_id: lastItemId } : {}) };
-    await this.customAction({ type: ACTION.EDIT_MESSAGE, payload }, null);
+    this.actionItemId = null;
+    this.pendingText = text;
+    // It answers a message again: it carries the metadata a new message has.
+    const metadata = this.requestMetadata?.();
+    await this.runTurn(
+      {
+        type: "threads.custom_action",
+        params: { thread_id: threadId, item_id: null, action: { type: ACTION.EDIT_MESSAGE, payload } },
+        ...(metadata ? { metadata } : {}),
+      },
+      { userInitiated: true, restoreText: text },
+    );
   }
 
   /** Answer a pending structured input item. */

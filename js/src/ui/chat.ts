@@ -108,7 +108,6 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     edit: (itemId, text) => {
       if (session.busy) return;
       follow.atEnd = true;
-      session.pendingText = text;
       void session.editMessage(itemId, text);
     },
   });
