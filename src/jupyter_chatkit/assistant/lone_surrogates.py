@@ -7,9 +7,11 @@ neither sent to the browser ("Error serializing to JSON: UnicodeEncodeError") no
 nor sent back to the model in the turn's next request. Model output reaches the agent as
 JSON in one place whatever its kind (a text delta, a tool call's arguments, a reasoning
 summary, a title; streamed or not, either API): the body of the provider's HTTP
-response. :func:`replace_lone_surrogates` is given the provider client's response hook,
-which makes the body's reader replace each lone surrogate escape by ``\\ufffd`` (a pair
-is kept: it is one character) before openai reads it.
+response. :func:`replace_lone_surrogates`, the provider client's response hook
+(:func:`filter_responses`), makes the body's reader replace each lone surrogate escape by
+``\\ufffd`` (a pair is kept: it is one character) before openai reads it. A tool call's
+arguments are JSON text inside that JSON, their escapes text there: the models replace
+them once the call is finished (:func:`clean_tool_arguments`).
 
 The cost per network read is one search for a backslash (none in most reads of an
 English answer); a read holding one is cut at its last line end (an escape never spans
