@@ -445,6 +445,9 @@ export class ThreadView {
   /** The notes under items whose turn ended unanswered, by item id, and what they say. */
   private notes = new Map<string, { el: HTMLElement; why: ErrorEvent | null }>();
   private host: ItemHost;
+  /** Items added and not yet laid out in full, and the frame that lets them be skipped. */
+  private fresh: HTMLElement[] = [];
+  private freshFrame = 0;
   /** What the last render laid out (see {@link ThreadView.render}). */
   private shape: {
     items: readonly ThreadItem[];
@@ -533,6 +536,7 @@ export class ThreadView {
         if (!made) continue;
         entry = made;
         entry.el.setAttribute("data-item-id", item.id);
+        this.layOutOnce(entry.el);
         if (streaming) entry.update(item, true);
         this.entries.set(item.id, entry);
       } else if (entry.item !== item || entry.el.classList.contains("jck-streaming") !== streaming) {
@@ -573,6 +577,27 @@ export class ThreadView {
       this.notes.set(id, note);
     }
     if (entry.el.lastElementChild !== note.el) entry.el.appendChild(note.el);
+  }
+
+  /**
+   * Have a new item laid out in full at least once, wherever it is: an item out of sight
+   * is skipped (content-visibility, styles.css) and, never laid out, counts the 100px
+   * guess instead of its height. Items added out of sight (a conversation opened, earlier
+   * messages loaded) then grew as they were scrolled to: the scroll height changed 16
+   * times scrolling through 72 items. `jck-new` holds for two frames (the frame callback
+   * runs before its frame's layout).
+   */
+  private layOutOnce(el: HTMLElement): void {
+    el.classList.add("jck-new");
+    this.fresh.push(el);
+    if (this.freshFrame || typeof requestAnimationFrame !== "function") return;
+    this.freshFrame = requestAnimationFrame(() => {
+      this.freshFrame = requestAnimationFrame(() => {
+        this.freshFrame = 0;
+        for (const made of this.fresh) made.classList.remove("jck-new");
+        this.fresh = [];
+      });
+    });
   }
 
   /** Forget everything (new thread). */

@@ -455,7 +455,7 @@ test("the view keeps to the end when content grows before its own scroll's event
       log.append(more);
     }).observe(log);
     const block = document.createElement("div");
-    block.style.height = "300px";
+    block.style.height = "200px";
     log.append(block);
   });
   await framesOf(page, 4);
@@ -578,6 +578,58 @@ test("at a new width the scroll height is exact at once: turns out of sight are 
     await framesOf(page, 2);
     assert.equal(await height(), whole);
   }
+  assert.deepEqual(errors, []);
+  await done(page);
+});
+
+test("a conversation opened has every turn's height, those out of sight too", opts, async () => {
+  const { page, errors } = await open("theme=light", 250);
+  // A long conversation arrives at once (as one opened from the history): the view goes
+  // to its end, and most turns are out of sight from the first frame (skipped there:
+  // content-visibility).
+  await page.evaluate(() => {
+    const at = "2026-01-01T00:00:00";
+    const data = [];
+    for (let i = 0; i < 40; i++) {
+      const base = { thread_id: "thr_long", created_at: at };
+      data.push({
+        ...base,
+        id: `u${i}`,
+        type: "user_message",
+        content: [{ type: "input_text", text: `question ${i}` }],
+        attachments: [],
+      });
+      const text = `Answer ${i}:\n\n${"words that wrap in a narrow sidebar ".repeat(8)}\n\n- one\n- two`;
+      data.push({
+        ...base,
+        id: `a${i}`,
+        type: "assistant_message",
+        content: [{ type: "output_text", text, annotations: [] }],
+      });
+    }
+    const thread = { id: "thr_long", created_at: at, status: { type: "active" }, metadata: {} };
+    (window as any).chat.session.apply({
+      type: "thread.created",
+      thread: { ...thread, items: { data, has_more: false } },
+    });
+  });
+  await page.waitForFunction(() => document.querySelectorAll(".jck-log > *").length === 80);
+  await framesOf(page, 4);
+  const heights = (): Promise<number[]> =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll(".jck-log > *")).map((e) => e.getBoundingClientRect().height),
+    );
+  const shown = await heights();
+  await page.evaluate(() => {
+    for (const e of Array.from(document.querySelectorAll(".jck-log > *")) as HTMLElement[])
+      e.style.contentVisibility = "visible";
+  });
+  const whole = await heights();
+  await page.evaluate(() => {
+    for (const e of Array.from(document.querySelectorAll(".jck-log > *")) as HTMLElement[])
+      e.style.contentVisibility = "";
+  });
+  assert.deepEqual(shown, whole, "each turn's height is its own, not the 100px guess");
   assert.deepEqual(errors, []);
   await done(page);
 });
