@@ -62,10 +62,13 @@ async def test_an_escape_cut_between_reads_is_read_whole() -> None:
     for cut in range(1, len(body)):
         read = [c async for c in LoneSurrogateFilter(Chunks([body[:cut], body[cut:]]))]
         assert b"".join(read) == whole
-    # A read is never held back past its last line end: a whole event goes at once.
-    first = body.index(b"\n\n") + 2
-    read = [c async for c in LoneSurrogateFilter(Chunks([body[:first], body[first:]]))]
-    assert read[0] == whole[:first]
+    # A read is never held back past its last line end: a whole event goes at once,
+    # its lines ended by LF, CRLF or a lone CR (as SSE allows).
+    for end in (b"\n", b"\r\n", b"\r"):
+        event = body.replace(b"\n", end)
+        first = event.index(end * 2) + 2 * len(end)
+        read = [c async for c in LoneSurrogateFilter(Chunks([event[:first], event[first:]]))]
+        assert read[0] == without_lone_surrogates(event[:first])
     assert json.loads(whole.split(b"\n")[0][6:])["d"] == "x\U0001f600 \ufffd y"
 
 

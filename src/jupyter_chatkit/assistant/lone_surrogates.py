@@ -107,7 +107,8 @@ class LoneSurrogateFilter(httpx2.AsyncByteStream):
                 # No escape here, and none begun before: as it came.
                 yield chunk
                 continue
-            end = chunk.rfind(b"\n") + 1
+            # (SSE lines may end with a lone CR too.)
+            end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
             if not end:
                 held.append(chunk)
                 continue
