@@ -55,6 +55,24 @@ export interface ComposerHost {
   held?(): void;
 }
 
+/**
+ * The box's text and selection once `text`, a message not sent, is put back above `now`
+ * (the text typed since, selected from `start` to `end`; see {@link Composer.restore}):
+ * null when it is there already (put back twice) or empty. Text typed since that merely
+ * begins like the message ("Explain" refused, "Explain this too" typed) is no copy of it.
+ */
+export function restoredText(
+  now: string,
+  text: string,
+  start: number,
+  end: number,
+): { value: string; start: number; end: number } | null {
+  const message = text.replace(/\s+$/, "");
+  const head = `${message}\n\n`;
+  if (!message.trim() || now.replace(/\s+$/, "") === message || now.startsWith(head)) return null;
+  return { value: head + now, start: start + head.length, end: end + head.length };
+}
+
 /** The message box and its button. */
 export class Composer {
   /** The form holding the box and the button. */
@@ -155,16 +173,12 @@ export class Composer {
       this.setText(text);
       return;
     }
-    if (!text.trim() || now.startsWith(text)) return;
-    const head = `${text.replace(/\s+$/, "")}\n\n`;
     const { selectionStart, selectionEnd, selectionDirection } = this.input;
+    const back = restoredText(now, text, selectionStart, selectionEnd);
+    if (!back) return;
     this.recalled = null;
-    this.input.value = head + now;
-    this.input.setSelectionRange(
-      selectionStart + head.length,
-      selectionEnd + head.length,
-      selectionDirection ?? undefined,
-    );
+    this.input.value = back.value;
+    this.input.setSelectionRange(back.start, back.end, selectionDirection ?? undefined);
     this.autosize();
     this.sync();
   }
