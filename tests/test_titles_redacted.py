@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
-from chatkit.types import ThreadCreatedEvent, ThreadUpdatedEvent
+from chatkit.types import ThreadCreatedEvent, ThreadUpdatedEvent, UserMessageTextContent
 from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_chatkit.assistant.server import NotebookAssistant
@@ -81,6 +81,40 @@ async def test_each_kind_of_secret_is_a_placeholder_in_the_title(sqlite_store: S
         title = next(e.thread.title for e in events if isinstance(e, ThreadCreatedEvent))
         assert title is not None and not leaked(title), (name, title)
         assert PLACEHOLDER_OPEN in title and len(title) <= 60, (name, title)
+
+
+def test_a_message_of_files_alone_is_titled_by_their_names() -> None:
+    """A picture sent with no words was titled "New conversation"; its file's name says
+    more. A name holding a secret is a placeholder there, as any title's words."""
+    from datetime import UTC, datetime
+
+    from chatkit.types import FileAttachment, ImageAttachment, InferenceOptions, UserMessageItem
+
+    from jupyter_chatkit.assistant.titles import local_title
+    from jupyter_chatkit.context_policy import ContextPolicy
+
+    def sent(*names: str) -> UserMessageItem:
+        files = [
+            ImageAttachment(id=f"a{i}", name=n, mime_type="image/png", preview_url="http://h/p.png")
+            if n.endswith(".png")
+            else FileAttachment(id=f"a{i}", name=n, mime_type="text/csv")
+            for i, n in enumerate(names)
+        ]
+        return UserMessageItem(
+            id="m",
+            thread_id="t",
+            created_at=datetime.now(UTC),
+            content=[UserMessageTextContent(text="")],
+            attachments=files,
+            inference_options=InferenceOptions(),
+        )
+
+    policy = ContextPolicy()
+    assert local_title(sent("chart.png"), policy) == "chart.png"
+    assert local_title(sent("sales.csv", "chart.png"), policy) == "sales.csv chart.png"
+    key = SECRETS["stripe"]
+    title = local_title(sent(f"{key}.csv"), policy)
+    assert key not in title and PLACEHOLDER_OPEN in title
 
 
 def test_a_placeholder_is_never_cut_in_half() -> None:

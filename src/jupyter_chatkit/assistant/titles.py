@@ -44,7 +44,8 @@ _WORD = re.compile(rf"(?:{_PLACEHOLDER}|\S)+")
 
 
 def message_text(message: UserMessageItem) -> str:
-    """The text of a user message: its text parts and the names it mentions, in order.
+    """The text of a user message: its text parts and the names it mentions, in order;
+    for a message of files alone (a picture to explain), their names.
 
     Context chips (tags with ``data.chip``) are not words of the message and are left out.
     """
@@ -54,7 +55,8 @@ def message_text(message: UserMessageItem) -> str:
         if isinstance(part, UserMessageTextContent)
         or not (isinstance(part.data, dict) and part.data.get("chip"))
     ]
-    return " ".join(w.strip() for w in words if w.strip()).strip()
+    text = " ".join(w.strip() for w in words if w.strip()).strip()
+    return text or " ".join(a.name.strip() for a in message.attachments if a.name.strip())
 
 
 def redacted_text(message: UserMessageItem, policy: ContextPolicy) -> str:
