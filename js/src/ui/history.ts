@@ -182,6 +182,31 @@ export class HistoryPanel {
    * renamed or asked about, or when nothing changed.
    */
   async catchUp(): Promise<void> {
+    // One look at a time, and one more after it for what was heard meanwhile: a burst of
+    // signals (the server's watch tells of up to 16 threads at once, every tab's turns)
+    // is not one request each.
+    if (this.catching) {
+      this.catchAgain = true;
+      return this.catching;
+    }
+    this.catching = (async () => {
+      try {
+        do {
+          this.catchAgain = false;
+          await this.catchUpOnce();
+        } while (this.catchAgain);
+      } finally {
+        this.catching = null;
+      }
+    })();
+    return this.catching;
+  }
+
+  /** A catch-up in flight ({@link catchUp}), and whether another was asked meanwhile. */
+  private catching: Promise<void> | null = null;
+  private catchAgain = false;
+
+  private async catchUpOnce(): Promise<void> {
     if (!this.visible || !this.el.isConnected || this.list.querySelector("input, .jck-history-confirm")) return;
     const seq = this.loads;
     const notebook = this.notebook();

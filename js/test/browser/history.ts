@@ -259,6 +259,21 @@ test("a delete asked in a narrow sidebar names the whole title of the conversati
   }, widget);
   await signal("ended");
   await page.waitForSelector('.jck-history-row:first-child[data-title="Asked in the widget"]');
+  // A burst of signals (the server's watch tells of many threads at once) is one look at
+  // the list and one more, not a request each: 9 signals, then the list renamed.
+  const lists = (): Promise<number> =>
+    page.evaluate(() => (window as any).__sent.filter((r: any) => r.type === "threads.list").length);
+  const before = await lists();
+  await page.evaluate((t) => {
+    const w = window as any;
+    w.__startedElsewhere = [{ ...t, title: "Renamed in the widget" }];
+    for (let i = 0; i < 9; i++) {
+      const detail = { threadId: `thr_${i}`, phase: "ended", source: {} };
+      window.dispatchEvent(new CustomEvent("jupyter-chatkit:turn", { detail }));
+    }
+  }, widget);
+  await page.waitForSelector('.jck-history-row:first-child[data-title="Renamed in the widget"]');
+  assert.ok((await lists()) - before <= 4, `threads.list sent ${(await lists()) - before} times for 9 signals`);
   await page.evaluate(() => delete (window as any).__startedElsewhere);
   assert.deepEqual(errors, []);
   await done(page);
