@@ -47,6 +47,16 @@ export class Announcer {
     this.live.textContent = text;
   }
 
+  /**
+   * A new turn begins: what was said of the one before (its failure, "Stopped.", "The
+   * assistant answered.") is not this turn's status. The toast goes, the live region is
+   * emptied (a failure said again later is then heard again).
+   */
+  turnBegins(): void {
+    this.hideToast();
+    this.live.textContent = "";
+  }
+
   /** Put the toast away (stale, or in the way). */
   hideToast(): void {
     this.toast.hidden = true;

@@ -417,9 +417,11 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
           const failed = failedAnswerText(session.state.error);
           if (failed) announcer.tell(failed);
         }
-        // A new turn (Send, Retry, an edit): an earlier toast ("Stopped.") is stale.
-        // But the hint that a message stays in the box: it still does.
-        if (!wasBusy && session.busy && !(heldHint && announcer.toast.textContent === heldHint)) announcer.hideToast();
+        // A new turn (Send, Retry, an edit, one followed): an earlier toast ("Stopped.") is
+        // stale, and so is what screen readers were told of the turn before ("The answer
+        // failed: …" stood as the status of the next message while it was answered). But
+        // the hint that a message stays in the box: it still does.
+        if (!wasBusy && session.busy && !(heldHint && announcer.toast.textContent === heldHint)) announcer.turnBegins();
         wasBusy = session.busy;
         break;
       case "answer":
