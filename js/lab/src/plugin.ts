@@ -14,9 +14,10 @@ import { PageConfig } from "@jupyterlab/coreutils";
 import type * as nbformat from "@jupyterlab/nbformat";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
+import { onTurnSignals } from "../../src/client/turnsignal";
 import type { MessagePart } from "../../src/index";
 import type { SendKey } from "./chat";
-import { fetchModelChoice, fetchModelInfo, modelDescription, modelLabel } from "./config";
+import { fetchModelChoice, fetchModelInfo, modelDescription, modelLabel, type ServerModelInfo } from "./config";
 import { ErrorButtons } from "./errorbuttons";
 import { assistantIcon } from "./icon";
 import { keepMergesOut, type MergedNotebook } from "./keptmerge";
@@ -24,6 +25,7 @@ import { watchNotebookRuns } from "./kerneldeath";
 import { NotebookLink } from "./link";
 import { watchLivePush } from "./livepush";
 import { cellIndexOf, panelHolding } from "./locate";
+import { followServerModel } from "./modelfollow";
 import type * as NotebookOps from "./notebookops";
 import { AssistantPanel } from "./panel";
 import { rememberPanelOpen } from "./panelmemory";
@@ -174,9 +176,14 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
         });
     }
 
-    void Promise.all([modelInfo, choice]).then(([info, picker]) =>
-      panel.setModelLabel(picker ? "" : modelLabel(info), modelDescription(info)),
-    );
+    void Promise.all([modelInfo, choice]).then(([info, picker]) => {
+      const show = (shown: ServerModelInfo | null): void =>
+        panel.setModelLabel(picker ? "" : modelLabel(shown), modelDescription(shown));
+      show(info);
+      // Jupyter restarted with another model while the page stays open: the label
+      // follows the model that answers (modelfollow.ts).
+      followServerModel(fetchModelInfo, show, onTurnSignals);
+    });
 
     // -- commands --------------------------------------------------------------------
 
