@@ -623,6 +623,7 @@ def test_a_code_card_shows_its_code_in_one_fence_whatever_the_model_names() -> N
         ("~~~~\n```\nx = 1", "~~~~\n```\nx = 1\n~~~~"),
         ("```\na\n```\n\nThen:\n\n```", "```\na\n```\n\nThen:\n\n```\n```"),
         ("```\na\n```\nAll closed.", "```\na\n```\nAll closed."),
+        ("```df.head()``` shows rows; then", "```df.head()``` shows rows; then"),
     ],
 )
 @pytest.mark.parametrize("note", [STOPPED_NOTE, CUT_OFF_NOTE])

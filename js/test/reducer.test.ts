@@ -193,6 +193,7 @@ test("settleStopped closes a code block the answer stopped inside before its not
     ["~~~~\n```\nx = 1", "~~~~\n```\nx = 1\n~~~~"],
     ["```\na\n```\n\nThen:\n\n```", "```\na\n```\n\nThen:\n\n```\n```"],
     ["```\na\n```\nAll closed.", "```\na\n```\nAll closed."],
+    ["```df.head()``` shows rows; then", "```df.head()``` shows rows; then"],
   ];
   for (const [text, closed] of cases) {
     const state: ThreadState = {

@@ -322,7 +322,6 @@ export function markStopped(state: ThreadState): ThreadState {
   return !state.error && state.items.at(-1)?.type === "user_message" ? { ...state, error: STOPPED_ERROR } : state;
 }
 
-/** `item` with `note` as a paragraph after its text, once (`partial.mark_partial`). */
 /** A line opening or closing a fenced code block (as partial._FENCE). */
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
@@ -333,12 +332,14 @@ export function openFence(text: string): string {
     const found = FENCE.exec(line);
     if (!found) continue;
     const [, run, rest] = found;
-    if (!fence) fence = run;
+    // A backtick run with a backtick after it is inline code, not a fence (CommonMark).
+    if (!fence) fence = run[0] !== "`" || !rest.includes("`") ? run : "";
     else if (run[0] === fence[0] && run.length >= fence.length && !rest.trim()) fence = "";
   }
   return fence;
 }
 
+/** `item` with `note` as a paragraph after its text, once (`partial.mark_partial`). */
 function markPartial(item: AssistantMessageItem, note: string): AssistantMessageItem {
   const empty = { type: "output_text", text: "", annotations: [] } as AssistantMessageContent;
   const content = item.content.length ? [...item.content] : [empty];

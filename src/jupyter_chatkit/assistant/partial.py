@@ -149,7 +149,10 @@ def open_fence(text: str) -> str:
             continue
         run, rest = found.groups()
         if not fence:
-            fence = run
+            # A backtick run with a backtick after it is inline code (```x``` at a line's
+            # start), not a fence (CommonMark: a backtick fence's info has none).
+            if run[0] != "`" or "`" not in rest:
+                fence = run
         elif run[0] == fence[0] and len(run) >= len(fence) and not rest.strip():
             fence = ""
     return fence
