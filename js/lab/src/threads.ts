@@ -11,7 +11,9 @@
  * notebook attached (the last one closed, JupyterLab's launcher, Notebook 7's tree,
  * console or editor pages) the bar says so, and the sidebar shows the last conversation
  * of no notebook (or a new one): a message sent then goes to no notebook's thread. A
- * notebook attached later never takes such a conversation over.
+ * notebook attached later never takes such a conversation over. But a notebook closed
+ * while its question is answered leaves that conversation shown once the answer ends
+ * (the answer the person waits for, and is told came), its bar naming the notebook.
  */
 
 import { PageConfig } from "@jupyterlab/coreutils";
@@ -124,7 +126,8 @@ export function followNotebookThreads(
     // deferred behind the answer it cut no longer opens the notebook's remembered one.
     if (!id) pending = false;
   });
-  const switchTo = (): void => {
+  /** `afterAnswer`: the switch deferred behind an answer, now that it ended. */
+  const switchTo = (afterAnswer = false): void => {
     // A message being readied (its chips resolving through the kernel) is the shown
     // conversation's: switching now sent it, with this notebook's chips, to the next one.
     if (chat.session.busy || chat.preparing) {
@@ -133,7 +136,11 @@ export function followNotebookThreads(
     }
     pending = false;
     if (!path) {
-      detach();
+      // The notebook closed while its question was answered: the answer, which screen
+      // readers are told came, stays on screen (it went to a new empty conversation as
+      // it ended), the bar naming its notebook (panel.ts). Reopening the notebook shows
+      // the same conversation; New conversation starts one of no notebook.
+      if (!afterAnswer) detach();
       return;
     }
     const target = threads.get(path);
@@ -237,7 +244,7 @@ export function followNotebookThreads(
     if (ended) creating = false;
     if (ended && pending) {
       queueMicrotask(() => {
-        if (pending && !chat.session.busy && !chat.preparing) switchTo();
+        if (pending && !chat.session.busy && !chat.preparing) switchTo(true);
       });
     }
   });

@@ -137,7 +137,12 @@ function fakeLink() {
     (link as unknown as { panel: unknown }).panel = panel;
     for (const cb of slots) cb(link, panel);
   };
-  return { link, attach };
+  /** The last notebook closed: none attached. */
+  const close = (): void => {
+    (link as unknown as { panel: unknown }).panel = null;
+    for (const cb of slots) cb(link, null);
+  };
+  return { link, attach, close };
 }
 
 /** Let the chained promises of a switch settle. */
@@ -151,10 +156,10 @@ function follow(chat: ChatHandle, remembered: Record<string, string> = {}, attac
   stored.clear();
   const memory = new NotebookThreads();
   for (const [notebook, id] of Object.entries(remembered)) memory.set(notebook, id);
-  const { link, attach } = fakeLink();
+  const { link, attach, close } = fakeLink();
   if (attached) (link as unknown as { panel: unknown }).panel = { context: { path: attached } };
   followNotebookThreads(chat, link, memory);
-  return { memory, attach };
+  return { memory, attach, close };
 }
 
 test("with nothing remembered, the sidebar opens the notebook's newest conversation on the server (a closed notebook renamed)", async () => {
@@ -410,4 +415,34 @@ test("a notebook switch deferred while an answer runs is dropped when the person
   await settle();
   assert.deepEqual(opened, ["thr_a"]);
   assert.equal(session.threadId, null);
+});
+
+test("the notebook closed while its question is answered: the answer stays shown, not an empty conversation", async () => {
+  // Walk 13: the sidebar went to an empty conversation of no notebook as the answer
+  // ended, while screen readers were told "The assistant answered."; reopening the
+  // notebook showed it. Closed when nothing is answered: the conversation of no notebook.
+  for (const how of ["answer", "error"] as const) {
+    const { chat, session, opened, end } = answeringChat();
+    const { attach, close } = follow(chat, { "a.ipynb": "thr_a" });
+    attach("a.ipynb");
+    await settle();
+    const turn = session.send("why does this cell fail?");
+    await settle();
+    close(); // deferred: the answer would be cut
+    await settle();
+    assert.equal(session.busy, true);
+    end(how);
+    await turn;
+    await settle();
+    await settle();
+    assert.deepEqual(opened, ["thr_a"]);
+    assert.equal(session.threadId, "thr_a", how);
+    // A notebook attached then: its own conversation, as always.
+    attach("a.ipynb");
+    await settle();
+    assert.equal(session.threadId, "thr_a");
+    close(); // nothing answered now: the conversation of no notebook (a new one here)
+    await settle();
+    assert.equal(session.threadId, null);
+  }
 });
