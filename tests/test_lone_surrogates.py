@@ -127,3 +127,31 @@ async def test_a_lone_surrogate_in_the_answer_is_shown_saved_and_read_back(
     for shown in ("Here \ufffd it is \ufffd.", "s = '\ufffd'", "a\ufffdb", "Think \ufffd hard"):
         assert shown in stored
     assert HIGH not in stored and LOW not in stored
+
+
+@pytest.mark.asyncio
+async def test_a_model_title_read_from_a_compressed_body_keeps_no_lone_surrogate() -> None:
+    # The provider client's filter leaves a gzip body as it is, and a title is asked for
+    # without streaming (OpenAI compresses such answers): the title itself is cleaned.
+    from datetime import datetime
+
+    from agents import Agent
+    from agents.testing import ModelStep, ScriptedModel, assistant_message
+    from chatkit.types import InferenceOptions, UserMessageItem, UserMessageTextContent
+
+    from jupyter_chatkit.assistant.titles import model_title
+    from jupyter_chatkit.context_policy import ContextPolicy
+
+    message = UserMessageItem(
+        id="u",
+        thread_id="t",
+        created_at=datetime.now(),
+        content=[UserMessageTextContent(text="plot the sales")],
+        inference_options=InferenceOptions(),
+    )
+    model = ScriptedModel(
+        [ModelStep(output=[assistant_message(f"Sales {HIGH} plot", item_id="m")])]
+    )
+    title = await model_title(Agent(name="titles"), model, message, ContextPolicy())
+    assert title == "Sales \ufffd plot"
+    title.encode("utf-8")

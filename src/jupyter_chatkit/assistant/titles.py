@@ -81,6 +81,10 @@ def local_title(message: UserMessageItem, policy: ContextPolicy) -> str:
     return first_words(redacted_text(message, policy))
 
 
+# A UTF-16 surrogate code point: in a Python text, always one without its pair.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 async def model_title(
     agent: Agent[Any], model: Model, message: UserMessageItem, policy: ContextPolicy
 ) -> str:
@@ -104,8 +108,10 @@ async def model_title(
         log.info("Title generation failed (%s); using the message.", type(exc).__name__)
         return fallback
     title = str(result.final_output or "").strip().strip("\"'").rstrip(".").strip()
-    # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one.
-    title = " ".join(title.replace("\x00", "").split())
+    # NUL is refused by the store (PostgreSQL cannot keep it); a model may emit one. A
+    # lone surrogate can be neither stored nor sent: the provider client reads it as
+    # U+FFFD (lone_surrogates), but not in a compressed body (a title is not streamed).
+    title = " ".join(_LONE_SURROGATE.sub("\ufffd", title.replace("\x00", "")).split())
     if not title:
         return fallback
     # Shown and stored like the local title: what the model wrote passes the policy too.
