@@ -187,6 +187,9 @@ export function createChat(el: HTMLElement, options: ChatOptions): ChatHandle {
     if (session.busy || preparing) return;
     const mine = { stopped: false };
     preparing = mine;
+    // The message's turn begins with its readying (chips read through a kernel that may
+    // be starting again): what was said of the turn before is not its status.
+    announcer.turnBegins();
     composerBox.sync();
     let sending: Promise<void> | null = null;
     // Files taken from the tray for this message: back to the tray unless it is sent.

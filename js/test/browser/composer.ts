@@ -45,9 +45,13 @@ test("a message left without an answer stays marked once the next one is sent", 
   // While the next message is answered, screen readers are not left with the failure of
   // the one before as its status (it stays with that message: the note below).
   await page.evaluate(() => (window as any).__hold("threads.add_user_message"));
+  await pinSlowChip(page); // readied first: its chip is read through the kernel
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill("fail again");
   await box.press("Enter");
+  await page.waitForFunction(() => (window as any).chat.preparing);
+  assert.equal(await sr.textContent(), "");
+  await page.evaluate(() => (window as any).__resolveChip());
   await page.waitForFunction(() => (window as any).__heldCount("threads.add_user_message") === 1);
   await page.waitForFunction(() => (window as any).chat.session.busy);
   assert.equal(await sr.textContent(), "");
