@@ -158,7 +158,15 @@ _HOSTILE = {
 }
 
 
+class Plain:
+    pass
+
+
 def namespace() -> dict[str, Any]:
+    # Attribute names set as str subclasses: read as the characters they hold.
+    label_named = Plain()
+    setattr(label_named, Label("api_key"), SECRET)
+    setattr(label_named, Label("rows"), 3)
     with_attrs = pd.DataFrame({"a": [1, 2]})
     with_attrs.attrs["source"] = Hook()
     series = pd.Series([1, 2], name="n")
@@ -181,6 +189,7 @@ def namespace() -> dict[str, Any]:
         "renamed": renamed,
         "functions_inside": {"m": types.MethodType(CallMe(), 1), "r": renamed, "p": print},
         "bound_callable": types.MethodType(CallMe(), 1),
+        "label_named": label_named,
     }
 
 
@@ -219,6 +228,7 @@ def test_listing_inspecting_and_collecting_run_no_code_of_lying_types(calls: lis
     assert by_name["subframe"]["head"][0][0] == 1
     assert by_name["module_meta_class"]["class"].endswith("WithModuleMeta")
     assert "source" in by_name["wrapped"]
+    assert by_name["label_named"]["attributes"]["rows"] == "3"
     # Signatures from the code object: defaults shown briefly, never by their repr.
     signature = by_name["with_defaults"]["signature"]
     assert signature.startswith("with_defaults(a, /, x: list[") and "z: int = 3" in signature

@@ -429,15 +429,19 @@ def _attributes(value: Any, attrs: dict[str, Any], limit: int, nested: list[int]
     # An enum member named like a secret (``Keys.API_TOKEN``) holds it as its value.
     member = dict.get(attrs, "_name_")
     secret_member = type(member) is str and is_secret_name(member)
+    # A name read as the plain str it holds (``str.__str__``): a ``str`` subclass key
+    # (``setattr(obj, Name("x"), v)``) has its own ``__str__``, ``startswith`` and
+    # ``__eq__``, which are user code.
+    named = ((str.__str__(k), v) for k, v in itertools.islice(attrs.items(), limit) if is_a(k, str))
     return {
-        str(k): hidden(v)
+        k: hidden(v)
         if hides(k, v)
         or (credential and hides_in_credential(k, v, holder))
         or (secret_member and k == "_value_")
         or _object_under_secret_name(k, v)
         else _attribute(v, nested)
-        for k, v in itertools.islice(attrs.items(), limit)
-        if is_a(k, str) and not k.startswith("__")
+        for k, v in named
+        if not k.startswith("__")
     }
 
 
