@@ -96,6 +96,18 @@ export function findCell(cells: readonly Cell[], ref: CellRef): number {
   return found.length === 1 ? found[0] : -1;
 }
 
+/**
+ * How `turn`'s cells are found in `cells`: by {@link findCell} (place and source too) only
+ * when none of them is found by its id (a notebook whose ids changed at its load). Where
+ * one is, the ids are stable and a cell missing by its id was deleted: another cell with
+ * the same source (a second `df.head()`) is not it.
+ */
+function finder(cells: readonly Cell[], turn: TurnCells): (ref: CellRef) => number {
+  const ids = new Set(cells.map((cell) => cell.model.id));
+  const stable = [...turn.named, ...turn.chips].some((ref) => ids.has(ref.id));
+  return stable ? (ref) => cells.findIndex((cell) => cell.model.id === ref.id) : (ref) => findCell(cells, ref);
+}
+
 /** A tag's recorded place (`data.anchor`), when well formed. */
 function tagAnchor(data: Record<string, unknown> | undefined): Omit<CellRef, "id"> {
   const anchor = data?.anchor as Record<string, unknown> | undefined;
@@ -215,8 +227,8 @@ export function insertAnchor(
   picked: number | null,
 ): number | null {
   const cells: readonly Cell[] = panel.content.widgets;
-  const indexes = (refs: readonly CellRef[]): number[] =>
-    refs.map((ref) => findCell(cells, ref)).filter((i) => i >= 0);
+  const find = finder(cells, turn);
+  const indexes = (refs: readonly CellRef[]): number[] => refs.map(find).filter((i) => i >= 0);
   const pick = (found: number[]): number | null =>
     found.length ? (position === "above" ? Math.min(...found) : Math.max(...found)) : null;
   const active = panel.content.activeCellIndex;
@@ -259,9 +271,10 @@ export interface ReplaceAnchor {
 export function replaceAnchor(panel: NotebookPanel, turn: TurnCells, picked: number | null): ReplaceAnchor {
   if (picked !== null && picked > turn.askedAt) return { index: null, why: "active", lost: false };
   const cells: readonly Cell[] = panel.content.widgets;
+  const find = finder(cells, turn);
   const first = (refs: readonly CellRef[]): { index: number; changed: boolean } | null => {
     for (const ref of refs) {
-      const index = findCell(cells, ref);
+      const index = find(ref);
       if (index < 0) continue;
       const now = sourceFingerprint(cells[index].model.sharedModel.getSource());
       return { index, changed: ref.fingerprint !== undefined && ref.fingerprint !== now };

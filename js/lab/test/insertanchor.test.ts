@@ -177,6 +177,11 @@ test("a question's cells are found again after a reload gave every cell a new id
   assert.equal(findCell(reloaded(["a", ""]).content.widgets, empty), -1);
   // A cell whose id is known is that cell, whatever its place and source now.
   assert.equal(findCell(notebook([cell("x", "a"), cell("c1", "edited")], 0).content.widgets, turn.named[0]), 1);
+  // Ids stable (the chips' cell c3 is found by its id), the question's cell deleted: a
+  // cell holding the same source elsewhere is not it; Insert and Replace go by the chips.
+  const deleted = notebook([cell("c0", "import x"), cell("c2", "# notes"), cell("c3", "# end"), cell("c9", "x.fail()")], 0);
+  assert.equal(insertAnchor(deleted, turn, "below", null), 2);
+  assert.deepEqual(replaceAnchor(deleted, turn, null), { index: 2, why: "chips", lost: true, changed: false });
   // A malformed record (an older thread's, a front end's) is no place.
   const bad = turnCells(
     [{ ...items[0], content: [{ type: "input_tag", id: "cell:c9", text: "cell 1", data: { anchor: { index: -1, fingerprint: 3 } } }] }, items[1]] as unknown as ThreadItem[],
