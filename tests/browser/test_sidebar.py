@@ -111,6 +111,30 @@ def test_palette_opens_panel_and_the_answer_streams(
     page.wait_for_function("() => window.__jckWaits.open === 0", timeout=10_000)
     page.evaluate(f"() => {shell}.expandRight()")
     page.wait_for_function("() => window.__jckWaits.now === 2")
+    # The notebook closed while its question is answered: the answer the person waits for
+    # (and screen readers are told came) stays shown, the bar naming its notebook; it went
+    # to an empty conversation of no notebook as it ended.
+    later = " ".join(f"word{i}" for i in range(40))
+    scripted_llm.script(Reply(later, chunk_chars=8))
+    box = page.locator(INPUT)
+    box.fill("and then?")
+    box.press("Enter")
+    page.locator(f"{PANEL} .jck-streaming").first.wait_for()
+    page.evaluate("() => [...window.jupyterapp.shell.widgets('main')].forEach(w => w.dispose())")
+    page.wait_for_function(
+        "(sel) => /No notebook open/.test(document.querySelector(sel).textContent)",
+        arg=f"{PANEL} .jp-chatkit-context",
+    )
+    wait_idle(page)
+    page.wait_for_function(
+        "(sel) => /The assistant answered/"
+        ".test(document.querySelector(sel + ' .jck-sr').textContent)",
+        arg=PANEL,
+    )
+    assert page.locator(f"{ASSISTANT} .jck-parts").last.inner_text() == later
+    assert "hello.ipynb" in panel.locator(".jp-chatkit-context").inner_text()
+    assert re.search("fake-model", panel.locator(".jp-chatkit-model").inner_text())
+    screenshot(page, "closed-mid-answer")
 
 
 def test_shortcut_opens_panel(lab_page: LabPage, page: Any) -> None:
