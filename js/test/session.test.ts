@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatSession, type SessionEvent } from "../src/client/session";
 import { TransportError } from "../src/client/transport";
-import { fixtures, scriptedTransport } from "./helpers";
+import { type Answer, fixtures, scriptedTransport } from "./helpers";
 import { TURN } from "../src/protocol";
 
 function record(session: ChatSession): SessionEvent[] {
@@ -120,10 +120,44 @@ test("error event then retry_after_item on the last user message", async () => {
   await session.send("fail");
   assert.equal(session.state.error?.allow_retry, true);
   await session.retry();
-  assert.deepEqual(transport.sent.at(-1), {
+  // (Failed again, the thread is then read again: the server's, whatever it kept.)
+  assert.deepEqual(transport.sent.filter((r) => r.type === "threads.retry_after_item").at(-1), {
     type: "threads.retry_after_item",
     params: { thread_id: "thr_0001", item_id: "msg_0008" },
   });
+});
+
+test("a Retry the server refused (a message sent since elsewhere) leaves the thread as the server has it", async () => {
+  const refused =
+    'data: {"type":"error","code":"custom","message":"A newer message was sent in this conversation.","allow_retry":false}\n\n';
+  const script: Record<string, Answer[]> = {
+    "threads.create": [{ sse: fixtures.create }],
+    "threads.add_client_tool_output": [{ sse: fixtures.toolOutput }],
+    "threads.retry_after_item": [{ sse: refused }],
+  };
+  const transport = scriptedTransport(script);
+  const session = new ChatSession({ transport, clientTools: { list_kernel_variables: async () => ({}) } });
+  await session.send("hi");
+  const shown = session.state.items;
+  const last = shown.at(-1);
+  assert.ok(last && last.type !== "user_message");
+  // Meanwhile another window sent a message, answered: the server holds both.
+  const at = last.created_at;
+  const newer = [
+    { id: "msg_new", thread_id: "thr_0001", created_at: at, type: "user_message", content: [{ type: "input_text", text: "and now?" }], attachments: [], inference_options: {} },
+    { id: "msg_new_answer", thread_id: "thr_0001", created_at: at, type: "assistant_message", content: [{ type: "output_text", text: "Now this.", annotations: [] }] },
+  ];
+  script["threads.get_by_id"] = [
+    { json: { id: "thr_0001", created_at: at, status: { type: "active" }, metadata: {}, items: { data: [...shown, ...newer], has_more: false } } },
+  ];
+  await session.retry();
+  // Before: the answer dropped on the page, the newer message never shown, "nothing was changed".
+  assert.deepEqual(
+    session.state.items.map((i) => i.id),
+    [...shown.map((i) => i.id), "msg_new", "msg_new_answer"],
+  );
+  assert.equal(session.state.error?.message, "A newer message was sent in this conversation.");
+  assert.equal(session.state.error?.allow_retry, false);
 });
 
 test("transport failure before the thread: error shown, text handed back", async () => {

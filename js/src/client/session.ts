@@ -212,6 +212,20 @@ export class ChatSession extends ThreadSession {
       },
       { userInitiated: false },
     );
+    // Failed with nothing after the message: the answer was dropped here, but the server
+    // may have kept it (it refuses a Retry that would delete a message sent since, in
+    // another window). The thread as the server has it comes back, the error kept.
+    const error = this.state.error;
+    if (!error || this.busy || this.threadId !== threadId || this.state.items.at(-1)?.id !== itemId) return;
+    try {
+      await this.openThread(threadId);
+    } catch {
+      return;
+    }
+    if (!this.busy && this.threadId === threadId && !this.state.error) {
+      this.state = { ...this.state, error };
+      this.changed();
+    }
   }
 
   /**
