@@ -32,6 +32,7 @@ from ..protocol import RequestContext
 from ..store.turns import ThreadWatch
 from . import notebook_threads, turn_failures
 from .lock_waits import before_event, writing_in_task
+from .message_edit import newest_first
 from .partial import STOPPED_NOTE, mark_partial
 from .running import RunningTurn
 from .titles import local_title
@@ -83,26 +84,18 @@ NEWER_MESSAGE = ErrorEvent(
     allow_retry=False,
 )
 
-# Items read at a time looking for the retried message from the thread's end.
-_RETRY_PAGE = 20
-
 
 async def _message_followed(
     server: NotebookAssistant, thread_id: str, item_id: str, context: RequestContext
 ) -> bool:
     """Whether another user message comes after ``item_id`` in the thread (read under
     the thread's turn: no message can be saved in between)."""
-    after: str | None = None
-    while True:
-        page = await server.store.load_thread_items(thread_id, after, _RETRY_PAGE, "desc", context)
-        for item in page.data:
-            if item.id == item_id:
-                return False
-            if isinstance(item, UserMessageItem):
-                return True
-        if not page.has_more or page.after is None:
+    async for item in newest_first(server.store, thread_id, context):
+        if item.id == item_id:
             return False
-        after = page.after
+        if isinstance(item, UserMessageItem):
+            return True
+    return False
 
 
 async def _call_waits(server: NotebookAssistant, thread_id: str, context: RequestContext) -> bool:
