@@ -494,13 +494,7 @@ def notebook_text(raw: str) -> str | None:
         parts.append(source)
         # ``print(db_password)``: a one-line output is the secret the cell's last line
         # names, as the live cells' readers hide it; saved, it was sent whole.
-        shown: Callable[[str], str] = (
-            hide_shown_secret
-            if names_secret(source)
-            else hide_shown_credential
-            if names_one_of(source, passed)
-            else str
-        )
+        shown = _shown_hider(source, passed) or str
         # A key printed in two flushes is read whole (nbclient saves each apart).
         for output in merged_streams(cell.get("outputs") or []):
             if not isinstance(output, dict):
@@ -567,11 +561,7 @@ def hide_printed_secrets(text: str) -> str:
             source, in_cell, secret, read = [], True, None, False
         elif in_cell and _OUTPUT_HEADER.fullmatch(line):
             if not read:
-                cell, read = "\n".join(source), True
-                if names_secret(cell):
-                    secret = hide_shown_secret
-                elif names_one_of(cell, passed):
-                    secret = hide_shown_credential
+                secret, read = _shown_hider("\n".join(source), passed), True
             flush()
             out.append(line)
             hide = secret if line != "[error]" else None
@@ -583,6 +573,18 @@ def hide_printed_secrets(text: str) -> str:
             out.append(line)
     flush()
     return "\n".join(out)
+
+
+def _shown_hider(source: str, passed: frozenset[str]) -> Callable[[str], str] | None:
+    """How the one-line outputs of a cell whose code is ``source`` are hidden: as a secret
+    when its last line names one (``print(db_password)``), as a credential when it names
+    a variable the notebook passes where one goes (``print(x)`` after ``connect(h, u,
+    x)``); None when it names neither."""
+    if names_secret(source):
+        return hide_shown_secret
+    if names_one_of(source, passed):
+        return hide_shown_credential
+    return None
 
 
 def _cell_sources(text: str) -> Iterator[str]:
