@@ -142,3 +142,16 @@ export function plainTitle(title: string | null | undefined): string {
       .trim()
   );
 }
+
+/**
+ * Run `done` two animation frames from now: a frame callback runs before its frame's
+ * layout, so a class added now holds through one whole layout. Returns its cancel.
+ * Nothing runs where there are no frames (node).
+ */
+export function afterTwoFrames(done: () => void): () => void {
+  if (typeof requestAnimationFrame !== "function") return () => undefined;
+  let frame = requestAnimationFrame(() => {
+    frame = requestAnimationFrame(done);
+  });
+  return () => cancelAnimationFrame(frame);
+}

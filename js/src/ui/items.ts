@@ -19,7 +19,7 @@ import type {
 } from "../client/types";
 import { toolLabel as fillLabel, toolSpec } from "../toolspec";
 import { revealBidi, revealIn } from "./bidi";
-import { button, copyText, h, icon } from "./dom";
+import { afterTwoFrames, button, copyText, h, icon } from "./dom";
 import { type MarkdownOptions, MarkdownView } from "./markdown";
 import { showDestination } from "./sanitize";
 import { noteFor, turnNotes } from "./turnnotes";
@@ -445,9 +445,9 @@ export class ThreadView {
   /** The notes under items whose turn ended unanswered, by item id, and what they say. */
   private notes = new Map<string, { el: HTMLElement; why: ErrorEvent | null }>();
   private host: ItemHost;
-  /** Items added and not yet laid out in full, and the frame that lets them be skipped. */
+  /** Items added and not yet laid out in full, and whether their two frames are awaited. */
   private fresh: HTMLElement[] = [];
-  private freshFrame = 0;
+  private freshPending = false;
   /** What the last render laid out (see {@link ThreadView.render}). */
   private shape: {
     items: readonly ThreadItem[];
@@ -590,13 +590,12 @@ export class ThreadView {
   private layOutOnce(el: HTMLElement): void {
     el.classList.add("jck-new");
     this.fresh.push(el);
-    if (this.freshFrame || typeof requestAnimationFrame !== "function") return;
-    this.freshFrame = requestAnimationFrame(() => {
-      this.freshFrame = requestAnimationFrame(() => {
-        this.freshFrame = 0;
-        for (const made of this.fresh) made.classList.remove("jck-new");
-        this.fresh = [];
-      });
+    if (this.freshPending) return;
+    this.freshPending = true;
+    afterTwoFrames(() => {
+      this.freshPending = false;
+      for (const made of this.fresh) made.classList.remove("jck-new");
+      this.fresh = [];
     });
   }
 

@@ -11,7 +11,7 @@
  * content that grew while the marker was out of sight (a person a few pixels above it).
  */
 
-import { button, h, icon } from "./dom";
+import { afterTwoFrames, button, h, icon } from "./dom";
 
 /** Keeps `scroller` at its end while it should be, and shows the jump button otherwise. */
 export class EndFollower {
@@ -26,9 +26,9 @@ export class EndFollower {
   /** Whether the scroller is marked as following (`jck-following`: see the module docs). */
   private following = false;
   private readonly sized: ResizeObserver | null;
-  /** The scroller's width when last observed (-1: not yet), and a pending relayout's frame. */
+  /** The scroller's width when last observed (-1: not yet), and a pending relayout's cancel. */
   private width = -1;
-  private relayoutFrame = 0;
+  private cancelRelayout: () => void = () => undefined;
 
   /** `observed`: the parts whose size changes move the end; `busy`: an answer streams. */
   constructor(
@@ -78,7 +78,7 @@ export class EndFollower {
   /** Stop observing sizes. */
   dispose(): void {
     this.sized?.disconnect();
-    cancelAnimationFrame(this.relayoutFrame);
+    this.cancelRelayout();
   }
 
   /**
@@ -94,13 +94,8 @@ export class EndFollower {
     this.width = width;
     if (first) return; // a first layout lays every message out
     this.scroller.classList.add("jck-relayout");
-    cancelAnimationFrame(this.relayoutFrame);
-    this.relayoutFrame = requestAnimationFrame(() => {
-      this.relayoutFrame = requestAnimationFrame(() => {
-        this.relayoutFrame = 0;
-        this.scroller.classList.remove("jck-relayout");
-      });
-    });
+    this.cancelRelayout();
+    this.cancelRelayout = afterTwoFrames(() => this.scroller.classList.remove("jck-relayout"));
   }
 
   private stick(): void {
