@@ -115,6 +115,11 @@ export class TurnSession extends SessionBase {
     let announced: string | null = null;
     // The thread whose client tool calls this turn asks of this tab (handedcalls.ts).
     let ownThread: string | null = null;
+    const own = (threadId: string): void => {
+      if (threadId === ownThread) return;
+      ownThread = threadId;
+      owe(this.handedCalls, threadId);
+    };
     try {
       while ((req || resume) && !controller.signal.aborted) {
         let call: ClientToolCallItem | null = resume;
@@ -130,10 +135,7 @@ export class TurnSession extends SessionBase {
             if (!announced && gen === this.generation && this.threadId) {
               announced = this.threadId;
               // A reload from here on leaves its calls to this tab (handedcalls.ts).
-              if (ownThread !== announced) {
-                ownThread = announced;
-                owe(this.handedCalls, announced);
-              }
+              own(announced);
               announceTurn({ threadId: announced, phase: "started", source: this });
             }
           }
@@ -153,10 +155,7 @@ export class TurnSession extends SessionBase {
         // This tab runs it: a reload before its result goes out resumes it here (and only
         // here: handedcalls.ts).
         const owed = call.thread_id || this.threadId;
-        if (owed && owed !== ownThread) {
-          ownThread = owed;
-          owe(this.handedCalls, owed);
-        }
+        if (owed) own(owed);
         const result = await this.runTool(call, controller.signal, call === resumed);
         if (gen === this.generation && controller.signal.aborted && isStopped(result)) {
           // A step cut short by Stop (a cell interrupted): record its result, which ends
