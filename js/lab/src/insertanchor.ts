@@ -105,7 +105,7 @@ export function findCell(cells: readonly Cell[], ref: CellRef): number {
 function finder(cells: readonly Cell[], turn: TurnCells): (ref: CellRef) => number {
   const ids = new Set(cells.map((cell) => cell.model.id));
   const stable = [...turn.named, ...turn.chips].some((ref) => ids.has(ref.id));
-  return stable ? (ref) => cells.findIndex((cell) => cell.model.id === ref.id) : (ref) => findCell(cells, ref);
+  return (ref) => findCell(cells, stable ? { id: ref.id } : ref);
 }
 
 /** A tag's recorded place (`data.anchor`), when well formed. */
