@@ -20,9 +20,11 @@ from chatkit.types import (
     ThreadStreamEvent,
     UserMessageItem,
 )
+from sqlalchemy import update
 
 from jupyter_chatkit.protocol import RequestContext
 from jupyter_chatkit.store import (
+    AttachmentQuotaError,
     AttachmentSentError,
     AttachmentSizeMismatchError,
     AttachmentTooLargeError,
@@ -31,6 +33,12 @@ from jupyter_chatkit.store import (
     server_path,
     server_url,
 )
+from jupyter_chatkit.store.attachments import (
+    MAX_UNSENT_FILES,
+    UNSENT_KEPT_US,
+    UNSENT_SIZE_FACTOR,
+)
+from jupyter_chatkit.store.schema import attachments, now_us
 
 ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
@@ -269,3 +277,79 @@ async def test_attachment_flow_through_chatkit_server(store: SQLStore) -> None:
     await _call(server, {"type": "threads.delete", "params": {"thread_id": thread_id}}, ALICE)
     with pytest.raises(NotFoundError):
         await store.attachments.read_bytes(attachment_id, ALICE)
+
+
+async def _unsent(store: SQLStore, n: int, size: int, ctx: RequestContext) -> list[str]:
+    return [
+        (await store.attachments.create_attachment(params(size=size), ctx)).id for _ in range(n)
+    ]
+
+
+@pytest.mark.asyncio
+async def test_unsent_files_per_user_are_bounded(store: SQLStore) -> None:
+    # A client that uploads and never sends (a hostile one, or tabs closed before
+    # sending) filled the database without end: each user's unsent files are bounded.
+    ids = await _unsent(store, MAX_UNSENT_FILES, 1, ALICE)
+    with pytest.raises(AttachmentQuotaError, match="send them"):
+        await store.attachments.create_attachment(params(size=1), ALICE)
+    # Another user is not held up by Alice's files.
+    await store.attachments.create_attachment(params(size=1), BOB)
+    # Taking a file out of the composer makes room for one.
+    await store.attachments.delete_attachment(ids.pop(), ALICE)
+    ids += await _unsent(store, 1, 1, ALICE)
+    with pytest.raises(AttachmentQuotaError):
+        await store.attachments.create_attachment(params(size=1), ALICE)
+    # Sent files no longer wait: a message carrying some makes room.
+    await store.attachments.write_bytes(ids[0], b"x", ALICE)
+    server = _EchoServer(store, store.attachments)
+    await _call(
+        server,
+        {
+            "type": "threads.create",
+            "params": {
+                "input": {
+                    "content": [{"type": "input_text", "text": "read this"}],
+                    "attachments": [ids[0]],
+                    "inference_options": {},
+                }
+            },
+        },
+        ALICE,
+    )
+    assert (await store.load_attachment(ids[0], ALICE)).thread_id is not None
+    await store.attachments.create_attachment(params(size=1), ALICE)
+
+
+@pytest.mark.asyncio
+async def test_unsent_bytes_per_user_are_bounded(store_url: str) -> None:
+    small = await open_store(store_url, max_attachment_bytes=8)
+    try:
+        assert small.attachments.max_unsent_bytes == UNSENT_SIZE_FACTOR * 8
+        await _unsent(small, UNSENT_SIZE_FACTOR - 1, 8, ALICE)
+        await _unsent(small, 1, 7, ALICE)
+        with pytest.raises(AttachmentQuotaError):
+            await small.attachments.create_attachment(params(size=2), ALICE)
+        await small.attachments.create_attachment(params(size=1), ALICE)
+        with pytest.raises(AttachmentQuotaError):
+            await small.attachments.create_attachment(params(size=1), ALICE)
+    finally:
+        await small.close()
+
+
+@pytest.mark.asyncio
+async def test_unsent_files_left_for_a_day_make_room(store: SQLStore) -> None:
+    old = await _unsent(store, MAX_UNSENT_FILES - 1, 1, ALICE)
+    recent = await _unsent(store, 1, 1, ALICE)
+    # The first ones were left a day ago by a tab closed before sending.
+    day_ago = now_us() - UNSENT_KEPT_US - 1
+    await store.attachments._hop.write(
+        lambda conn: conn.execute(
+            update(attachments).where(attachments.c.id.in_(old)).values(created_us=day_ago)
+        )
+    )
+    created = await store.attachments.create_attachment(params(size=1), ALICE)
+    for gone in old:
+        with pytest.raises(NotFoundError):
+            await store.load_attachment(gone, ALICE)
+    for kept in (*recent, created.id):
+        await store.load_attachment(kept, ALICE)

@@ -33,7 +33,7 @@ from chatkit.types import (
     ImageAttachment,
 )
 from pydantic import AnyUrl
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -45,6 +45,16 @@ from .schema import attachments, now_us
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """Largest attachment accepted by default (20 MiB)."""
+
+MAX_UNSENT_FILES = 200
+"""Most files one user may have uploaded and not yet sent (twice what a message carries)."""
+
+UNSENT_SIZE_FACTOR = 10
+"""A user's unsent files hold at most this many times the largest attachment's bytes."""
+
+UNSENT_KEPT_US = 24 * 3600 * 1_000_000
+"""Unsent files older than this (a tab closed before sending left them) are deleted when
+a user's unsent files reach a limit."""
 
 MAX_ATTACHMENT_NAME_CHARS = 255
 """Longest attachment name accepted (file systems' own limit is 255 bytes)."""
@@ -65,6 +75,10 @@ class AttachmentTooLargeError(ValueError):
 
 class AttachmentSizeMismatchError(ValueError):
     """The uploaded bytes differ in length from the size announced at creation."""
+
+
+class AttachmentQuotaError(ValueError):
+    """The user's files waiting to be sent already reach a limit."""
 
 
 class AttachmentSentError(ValueError):
@@ -178,8 +192,40 @@ class SQLAttachmentStore(AttachmentStore[RequestContext]):
             data=None,
             created_us=now_us(),
         )
-        await self._hop.write(lambda conn: conn.execute(stmt))
+        user_id, size = context.user_id, input.size
+
+        def write(conn: Connection) -> None:
+            if self._over_unsent_limits(conn, user_id, size):
+                raise AttachmentQuotaError(
+                    f"Too many files wait to be sent (at most {MAX_UNSENT_FILES}, "
+                    f"{self.max_unsent_bytes // 2**20} MiB in all): send them, or take "
+                    "some out of the message, before attaching more."
+                )
+            conn.execute(stmt)
+
+        await self._hop.write(write)
         return attachment
+
+    @property
+    def max_unsent_bytes(self) -> int:
+        """Most bytes one user's unsent files may hold."""
+        return UNSENT_SIZE_FACTOR * self.max_bytes
+
+    def _over_unsent_limits(self, conn: Connection, user_id: str, size: int) -> bool:
+        """Whether one more file of ``size`` bytes would take this user's unsent files past
+        a limit, once those left for longer than :data:`UNSENT_KEPT_US` are deleted."""
+        unsent = (attachments.c.user_id == user_id) & attachments.c.thread_id.is_(None)
+        held = func.coalesce(attachments.c.declared_size, func.length(attachments.c.data), 0)
+        waiting = select(func.count(), func.coalesce(func.sum(held), 0)).where(unsent)
+
+        def fits() -> bool:
+            files, total = conn.execute(waiting).one()
+            return files < MAX_UNSENT_FILES and total + size <= self.max_unsent_bytes
+
+        if fits():
+            return False
+        stale = attachments.c.created_us < now_us() - UNSENT_KEPT_US
+        return not (conn.execute(delete(attachments).where(unsent, stale)).rowcount and fits())
 
     async def write_bytes(self, attachment_id: str, data: bytes, context: RequestContext) -> None:
         """Store the uploaded bytes of this user's attachment (again, if re-uploaded
