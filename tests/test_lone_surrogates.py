@@ -77,10 +77,23 @@ def texts(value: Any) -> str:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("api", ["chat_completions", "responses"])
+@pytest.mark.parametrize(
+    ("api", "compress"),
+    [("chat_completions", False), ("responses", False), ("chat_completions", True)],
+    ids=["chat_completions", "responses", "behind-a-gzip-proxy"],
+)
 async def test_a_lone_surrogate_in_the_answer_is_shown_saved_and_read_back(
-    sqlite_store: SQLStore, fake_llm: FakeLLM, api: str
+    sqlite_store: SQLStore, api: str, compress: bool
 ) -> None:
+    # Behind a proxy that compresses what the client accepts compressed, the stream's
+    # body is gzip: the client asks for it as it is, so the filter reads it.
+    fake_llm = FakeLLM()
+    fake_llm.compress = compress
+    with fake_llm:
+        await _lone_surrogates_round_trip(sqlite_store, fake_llm, api)
+
+
+async def _lone_surrogates_round_trip(sqlite_store: SQLStore, fake_llm: FakeLLM, api: str) -> None:
     fake_llm.script(
         Reply(f"Here {HIGH} it is {LOW}.", chunk_chars=3, reasoning=f"Think {HIGH} hard"),
         Reply(f"Smile {HIGH}"),  # the title

@@ -17,7 +17,8 @@ The cost per network read is one search for a backslash (none in most reads of a
 English answer); a read holding one is cut at its last line end (an escape never spans
 lines, and an SSE event or a JSON body is not read before its line ends, so nothing is
 held back that could be read), and its lines are searched for ``\\u`` and only then with
-a regular expression. A body sent with a content encoding (gzip) is left as it is.
+a regular expression. The provider client asks for bodies as they are
+(``Accept-Encoding: identity``); one sent compressed all the same is left as it is.
 """
 
 from __future__ import annotations

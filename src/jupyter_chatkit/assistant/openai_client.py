@@ -404,14 +404,18 @@ KEEPALIVE_EXPIRY = 90.0
 def provider_http_client(timeout: float | httpx2.Timeout | NotGiven | None) -> httpx2.AsyncClient:
     """openai's default HTTP client (its timeout, connection limits, redirects; the
     environment's proxies and CA bundle, as httpx2 reads them), keeping an idle
-    connection :data:`KEEPALIVE_EXPIRY` seconds."""
+    connection :data:`KEEPALIVE_EXPIRY` seconds and asking for bodies as they are
+    (``Accept-Encoding: identity``): a compressed body, as a proxy in front of a local
+    server sends it when asked, would pass the lone surrogate filter unread
+    (:mod:`.lone_surrogates`). Answers are small text: compression saves little."""
     limits = openai.DEFAULT_CONNECTION_LIMITS
     kwargs: dict[str, Any] = {
+        "headers": {"Accept-Encoding": "identity"},
         "limits": httpx2.Limits(
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=KEEPALIVE_EXPIRY,
-        )
+        ),
     }
     if not isinstance(timeout, NotGiven):
         kwargs["timeout"] = timeout  # as openai gives its own client the client's timeout
