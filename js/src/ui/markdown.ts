@@ -137,10 +137,34 @@ const footnotes = [
   },
 ];
 
+/**
+ * How many containers (`>`, `- `, `1. `) one line may open before the rest of it is text.
+ * marked recurses once per container: a line of some 3,000 (a few KB a model writes when
+ * a notebook's text asks it to) overflowed the stack, and streaming, every frame spent
+ * up to a second getting there. No answer nests 32 deep.
+ */
+const MAX_NESTING = 32;
+// Each marker ends where the next starts (no two ways to split the spaces between them).
+const CONTAINERS = String.raw` {0,3}(?:(?:[*+-]|\d{1,9}[.)])[ \t]+|>[ \t]*){${MAX_NESTING + 1},}`;
+const DEEP_LINE = new RegExp(String.raw`^${CONTAINERS}[^\n]*(?:\n|$)`);
+const DEEP_LINE_START = new RegExp(`^${CONTAINERS}`, "m");
+
+/** A line opening more than {@link MAX_NESTING} containers: a paragraph of its text. */
+const deepNesting = {
+  name: "deepNesting",
+  level: "block" as const,
+  start: (src: string) => src.match(DEEP_LINE_START)?.index,
+  tokenizer(src: string) {
+    const m = DEEP_LINE.exec(src);
+    return m ? { type: "deepNesting", raw: m[0], text: m[0].trim() } : undefined;
+  },
+  renderer: (token: Tokens.Generic) => `<p>${escapeHtml(token.text)}</p>\n`,
+};
+
 const marked = new Marked({
   gfm: true,
   breaks: false,
-  extensions: footnotes,
+  extensions: [...footnotes, deepNesting],
   renderer: {
     // Raw HTML from the model is displayed, not interpreted; except a bare `<br>`, which
     // models write for a line break where Markdown has none (table cells): it breaks the
@@ -277,10 +301,27 @@ function describeCodeBlocks(root: ParentNode): void {
 
 // ---------------------------------------------------------------- rendering
 
+/**
+ * Text marked cannot read, as it is: a paragraph of its characters (lines kept). marked
+ * recurses once per container a line opens, so a line of some 3,000 `>` or `- ` (a few KB
+ * a model writes when a notebook asks it to) overflows the stack: the error left the
+ * answer unrendered and ended the chat's render of the frame, and reopening the
+ * conversation threw again. The text is shown, never parsed as HTML.
+ */
+function unreadable(text: string): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  frag.append(h("p", { class: "jck-md-unread" }, text), "\n");
+  return frag;
+}
+
 /** Render markdown into a new safe fragment. */
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): DocumentFragment {
-  const html = marked.parse(text, { async: false }) as string;
-  const out = sanitize(html, options);
+  let out: DocumentFragment;
+  try {
+    out = sanitize(marked.parse(text, { async: false }) as string, options);
+  } catch {
+    out = unreadable(text);
+  }
   revealBidi(out);
   if (options.codeBar !== false) {
     decorateCode(out, options.code);
@@ -289,11 +330,28 @@ export function renderMarkdown(text: string, options: MarkdownOptions = {}): Doc
   return out;
 }
 
+/** A block standing for text the lexer could not read (see {@link unreadable}). */
+const UNREAD = "jckUnread";
+
+/** Lex `source` with `lexer`; text it cannot read is one {@link UNREAD} block. */
+function lexOrKeep(lexer: InstanceType<typeof marked.Lexer>, source: string): TokensList {
+  try {
+    return lexer.lex(source);
+  } catch {
+    return Object.assign([{ type: UNREAD, raw: source } as Token], { links: lexer.tokens.links });
+  }
+}
+
 function renderTokens(tokens: Token[], links: TokensList["links"], options: MarkdownOptions): DocumentFragment {
   const list = tokens as TokensList;
   list.links = links;
-  const html = marked.parser(list) as string;
-  const out = sanitize(html, options);
+  const text = (): string => tokens.map((t) => t.raw).join("");
+  let out: DocumentFragment;
+  try {
+    out = tokens.some((t) => t.type === UNREAD) ? unreadable(text()) : sanitize(marked.parser(list) as string, options);
+  } catch {
+    out = unreadable(text());
+  }
   revealBidi(out);
   if (options.codeBar !== false) decorateCode(out, options.code);
   return out;
@@ -494,7 +552,7 @@ export class MarkdownView {
       const def = this.blocks[i].def;
       if (def && !lexer.tokens.links[def.tag]) lexer.tokens.links[def.tag] = { href: def.href, title: def.title };
     }
-    const tokens = lexer.lex(source);
+    const tokens = lexOrKeep(lexer, source);
     this.links = tokens.links;
     const growing = this.streaming ? this.trailingDefinitions(tokens, from) : [];
     this.relinkOwed = growing.length > 0;

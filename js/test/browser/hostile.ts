@@ -85,6 +85,32 @@ test("hostile markdown: nothing executes, nothing leaks", opts, async () => {
   }
 });
 
+test("an answer nesting thousands of quotes or list items shows as text, the chat going on", opts, async () => {
+  for (const lead of ["quotes", "bullets"]) {
+    const { page, errors } = await open(`theme=light&lead=${lead}`, 380);
+    await ask(page, "hostile", 1);
+    const md = page.locator(".jck-assistant .jck-md");
+    // The whole answer is on the page (its nested lines as written), not an error.
+    const text = await md.innerText();
+    assert.match(text, /deep end/);
+    assert.match(text, /ok link/);
+    assert.deepEqual(errors, []);
+    // Such text rendered at once (an answer read again when the conversation opens) and
+    // streamed in chunks, after other text: all of it shown, as text, nothing parsed as HTML.
+    const lines = `${(lead === "quotes" ? ">" : "- ").repeat(4000)}deep end`;
+    const seen = await page.evaluate((deep) => {
+      const md = (window as any).__streamMarkdown(["<b>x</b> **bold**\n\n", deep.slice(0, 3000), deep.slice(3000)]);
+      return [md.parsed, md.fresh, md.streamed, md.final];
+    }, lines);
+    for (const html of seen) {
+      assert.match(html, /deep end/);
+      assert.match(html, /bold/);
+      assert.doesNotMatch(html, /<b>/);
+    }
+    await done(page);
+  }
+});
+
 test("the hidden values' list shows a cell line's bidi controls for what they are", opts, async () => {
   const { page, errors } = await open("theme=light", 380);
   const html = await page.evaluate(() => {

@@ -270,6 +270,12 @@ function mount(search: string): () => void {
             const note = q.get("longnote") === "fits" ? FITTING_NOTE : LONG_NOTE;
             return sse(createSse.replaceAll(CARD_NOTE, JSON.stringify(note).slice(1, -1)));
           }
+          // lead=quotes|bullets: the hostile answer starts with a line of containers nested
+          // 4,000 deep (marked's recursion overflowed on it).
+          if (text === "hostile" && q.get("lead")) {
+            const lead = `${(q.get("lead") === "quotes" ? ">" : "- ").repeat(4000)}deep end\n\n`;
+            return sse(hostileSse.replaceAll("Careful", JSON.stringify(lead).slice(1, -1)));
+          }
           return sse(text === "hostile" ? hostileSse : q.get("pendingtitle") ? pendingTitleSse : createSse);
         case "threads.add_client_tool_output":
           if (q.get("bidititle"))
