@@ -217,12 +217,54 @@ async def test_an_edit_keeps_the_context_chips_and_the_mentions_it_still_names(
     thread_id, items = await start_thread(assistant, store, message)
     edited = edited_message(await edit(assistant, thread_id, items[0].id, "bar plot df"))
     assert [(p.type, p.text) for p in edited.content] == [
-        ("input_text", "bar plot df"),
+        ("input_text", "bar plot "),
         ("input_tag", "df"),
         ("input_tag", "cell 3"),
     ]
     # The chip's context reached the model again.
     assert "x = 1" in str(model.calls[-1].input)
+
+
+@pytest.mark.asyncio
+async def test_an_edit_keeps_each_mention_where_the_new_text_names_it(store: SQLStore) -> None:
+    """A kept mention stands where the edited words name it, as in the message sent: the
+    model reads ``Why does @cell 2 fail?`` (not ``Why does cell 2 fail?@cell 2``) and
+    the conversation is titled by the words alone. Names in another order than the
+    original's, an ``@`` typed before one, and a name inside a longer word (``df`` in
+    ``pdf``) are each read as written."""
+    model = ScriptedModel([said(f"A{n}.", f"m{n}") for n in range(4)])
+    assistant = make_assistant(store, model, title_threads="local")
+    message = user_input("Fix the error in ")
+    message["content"] += [
+        {"type": "input_tag", "id": "cell:2", "text": "cell 2", "data": {"content": "1/0"}},
+        {"type": "input_text", "text": ": ZeroDivisionError"},
+    ]
+    thread_id, items = await start_thread(assistant, store, message)
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, "Why does cell 2 fail?"))
+    assert [(p.type, p.text) for p in edited.content] == [
+        ("input_text", "Why does "),
+        ("input_tag", "cell 2"),
+        ("input_text", " fail?"),
+    ]
+    assert "Why does @cell 2 fail?" in str(model.calls[-1].input)
+    assert (await store.load_thread(thread_id, ALICE)).title == "Why does cell 2 fail?"
+
+    message = user_input("compare ")
+    message["content"] += [
+        {"type": "input_tag", "id": "var:df", "text": "df", "data": {"content": "frame"}},
+        {"type": "input_text", "text": " and "},
+        {"type": "input_tag", "id": "var:sales", "text": "sales", "data": {"content": "s"}},
+    ]
+    thread_id, items = await start_thread(assistant, store, message)
+    text = "save the pdf of @sales, then df"
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, text))
+    assert [(p.type, p.text) for p in edited.content] == [
+        ("input_text", "save the pdf of "),
+        ("input_tag", "sales"),
+        ("input_text", ", then "),
+        ("input_tag", "df"),
+    ]
+    assert "save the pdf of @sales, then @df" in str(model.calls[-1].input)
 
 
 @pytest.mark.asyncio

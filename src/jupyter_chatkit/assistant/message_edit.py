@@ -15,6 +15,7 @@ since (a message sent in another window) is refused, as it would delete them
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -130,7 +131,7 @@ async def edit_message(
         id=server.store.generate_item_id("message", thread, context),
         thread_id=thread.id,
         created_at=datetime.now(UTC),
-        content=[UserMessageTextContent(text=text.strip()), *kept_tags(original, text)],
+        content=edited_content(text.strip(), kept_tags(original, text)),
         attachments=original.attachments,
         inference_options=original.inference_options,
     )
@@ -168,6 +169,52 @@ async def newest_first(
         if not page.has_more:
             return
         after = page.after
+
+
+def edited_content(text: str, tags: list[UserMessageContent]) -> list[UserMessageContent]:
+    """The edited message's parts: each kept mention where ``text`` names it (the model
+    reads ``Why does @cell 2 fail?`` as it read the original, not the name again after
+    the words: ``fail?@cell 2``), then the chips, and a mention whose name is not
+    found apart from the others'. A name is looked for as a word first (``df``, not in
+    ``pdf``), an ``@`` typed before it taken with it."""
+    mentions: list[tuple[int, UserMessageTagContent]] = []
+    rest: list[UserMessageContent] = []
+    for tag in tags:
+        at = _named_at(text, tag.text, 0) if isinstance(tag, UserMessageTagContent) else None
+        if at is None or not isinstance(tag, UserMessageTagContent) or _is_chip(tag):
+            rest.append(tag)
+        else:
+            mentions.append((at[0], tag))
+    parts: list[UserMessageContent] = []
+    cursor = 0
+    for _, tag in sorted(mentions, key=lambda m: m[0]):
+        found = _named_at(text, tag.text, cursor)
+        if found is None:
+            rest.append(tag)
+            continue
+        if text[cursor : found[0]]:
+            parts.append(UserMessageTextContent(text=text[cursor : found[0]]))
+        parts.append(tag)
+        cursor = found[1]
+    if text[cursor:] or not parts:
+        parts.append(UserMessageTextContent(text=text[cursor:]))
+    return [*parts, *rest]
+
+
+def _is_chip(tag: UserMessageTagContent) -> bool:
+    return isinstance(tag.data, dict) and bool(tag.data.get("chip"))
+
+
+def _named_at(text: str, name: str, start: int) -> tuple[int, int] | None:
+    """Where ``text`` names ``name`` from ``start`` on, with an ``@`` typed before it: as
+    a word if it can be, else anywhere; None if nowhere."""
+    if not name:
+        return None
+    escaped = re.escape(name)
+    found = re.compile(rf"(?<!\w)@?{escaped}(?!\w)").search(text, start) or re.compile(
+        rf"@?{escaped}"
+    ).search(text, start)
+    return (found.start(), found.end()) if found else None
 
 
 def kept_tags(original: UserMessageItem, text: str) -> list[UserMessageContent]:
