@@ -149,6 +149,9 @@ export interface CellInfo {
   outputs_truncated?: boolean;
   /** Set when the cell was edited after it ran: its outputs are of the code before. */
   edited_since_run?: string;
+  /** Set while the cell runs or waits to run ([*]): no execution count yet, its outputs
+   * so far (the kernel's reader of its history says `running` the same way). */
+  running?: boolean;
 }
 
 /** Said of a cell edited since it ran, whose error would otherwise seem the new code's. */
@@ -193,6 +196,7 @@ export function cellInfo(
   info.execution_count = (cell.model as ICodeCellModel).executionCount;
   // JupyterLab's own mark (the cell's "edited since run" indicator), reset when it runs.
   if ((cell.model as ICodeCellModel).isDirty === true) info.edited_since_run = EDITED_SINCE_RUN;
+  if ((cell.model as { executionState?: string }).executionState === "running") info.running = true;
   if (!includeOutputs) return info;
   const outputs: OutputText[] = [];
   let used = 0;

@@ -75,6 +75,20 @@ test("a cell edited since its error says so beside the error it still carries", 
   assert.equal(info.outputs?.[0].ename, "NameError");
 });
 
+test("a cell running now (or waiting to run) says so, as the kernel's history reader does", () => {
+  // While `time.sleep(60)` runs the cell has no execution count and no output: without
+  // the mark the model read a cell that never ran.
+  const cell = codeCell([]);
+  (cell.model as unknown as { executionCount: null }).executionCount = null;
+  assert.equal(cellInfo(cell, 0, true).running, undefined);
+  (cell.model as unknown as { executionState: string }).executionState = "running";
+  const info = cellInfo(cell, 0, true);
+  assert.equal(info.running, true);
+  assert.equal(info.execution_count, null);
+  (cell.model as unknown as { executionState: string }).executionState = "idle";
+  assert.equal(cellInfo(cell, 0, false).running, undefined);
+});
+
 test("a frame shown only as HTML keeps its secret column hidden, as the kernel's policy does", () => {
   const c = CASES.find((x) => x.name.startsWith("a frame shown only as HTML"));
   assert.ok(c);
