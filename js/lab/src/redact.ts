@@ -103,6 +103,11 @@ const ANY_NAME_TRIGGER = anyOf(RULES.nameTriggers);
 // `p = "…"`: the short names' rule's trigger (short_name_rules.py), for an unpacking too.
 const SHORT_NAME_TRIGGER = anyOf(RULES.shortNameTriggers);
 const CLASS_NAME = /^[A-Z][A-Za-z0-9_]*$/;
+// A type's name after `name:` (`AuthTypes`, `OAuth2PasswordBearer`), not a generated key
+// starting with a capital (`Zx9vB2nM4qR7…`: digits in 3+ places), which in `secret_key:
+// Zx9v…, region: eu` read as an annotation and was shown (redact.py's _type_name).
+const typeName = (value: string): boolean =>
+  CLASS_NAME.test(value) && !(looksGenerated(value) && (value.match(/[0-9]+/g) ?? []).length >= 3);
 // A key shape's trigger too (`sk&#95;live&#95;…`, `sk\\_live\\_…`), as redact.py.
 const ENTITY_TRIGGER = anyOf([...RULES.entityTriggers, ...RULES.valueTriggers]);
 const QUOTED = new RegExp(RULES.quotedAssignment, "g");
@@ -275,7 +280,7 @@ export class Redactor extends CallRedaction {
         if (!sep.trim() && !magic) return whole;
         if (keepsUnquoted(secret, magic || isUpper(name), name, sep)) return whole;
         // `    token: TokenType` in a class's body: a type.
-        if (sep.includes(":") && !sep.includes("=") && CLASS_NAME.test(secret) && annotates(all, at, at + whole.length)) return whole;
+        if (sep.includes(":") && !sep.includes("=") && typeName(secret) && annotates(all, at, at + whole.length)) return whole;
         this.count += 1;
         return `${prefix}${name}${sep}${marker(`str, ${chars(secret)} chars`)}`;
       });
@@ -291,7 +296,7 @@ export class Redactor extends CallRedaction {
         if (sep.includes("=") && !CREDENTIAL_VALUE.test(secret) && JOINED_NEXT.test(all.slice(at + whole.length, at + whole.length + 40)))
           return whole;
         // `cookie: Cookie,`, `auth: AuthTypes | None`: a type.
-        if (!sep.includes("=") && CLASS_NAME.test(secret) && annotates(all, at, at + whole.length)) return whole;
+        if (!sep.includes("=") && typeName(secret) && annotates(all, at, at + whole.length)) return whole;
         if (keepsUnquoted(secret, isUpper(name), name, sep)) return whole;
         // `token (str): Token to use`: a docstring.
         if (sep.includes("(") && !CREDENTIAL_VALUE.test(secret)) return whole;

@@ -975,7 +975,7 @@ export const RULES = {
         "auth",
         "seed"
       ],
-      "pattern": "((?<![A-Za-z0-9]-)\\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key|credentials?|auth|seed)\\b[^\\n]{0,40}?[ \\t'\\\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+      "pattern": "((?<![A-Za-z0-9]-)\\b(?:password|passwd|passphrase|pw|pwd|secret|token|key|api[ _-]?key|credentials?|auth|seed)\\b[^\\n»]{0,40}?[ \\t'\\\"`=:])(?<!ssh-rsa )(?<!ssh-dss )(?<!ssh-ed25519 )(?<!ssh-ed448 )(?<!nistp256 )(?<!nistp384 )(?<!nistp521 )(?<!@openssh\\.com )([A-Za-z0-9+/=_.~-]{16,})",
       "group": 2,
       "flags": "i",
       "check": "random"
@@ -1169,7 +1169,7 @@ export const RULES = {
         "-u ",
         "--user"
       ],
-      "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:)((?!//)(?!\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?(?:[\\s'\\\"]|$))[^\\s'\\\"@«]+)",
+      "pattern": "((?:^|\\s)(?:-u|--user)[ \\t]+['\\\"]?[^\\s:'\\\"]+:['\\\"]?)((?!//)(?!\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?(?:[\\s'\\\"]|$))[^\\s'\\\"@«]+)",
       "group": 2,
       "flags": ""
     },
@@ -1318,7 +1318,7 @@ export const RULES = {
         "cred",
         "login"
       ],
-      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds|credentials?|logins?(?![/?=&.#_-]))\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|page|form|screen|button|flow|attempts?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\\b)(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[])(?<!\\bthe[ \\t])(?<!\\ba[ \\t])(?<!\\ban[ \\t])(?<!\\bon[ \\t])(?<!\\bin[ \\t])(?<!\\bat[ \\t])(?<!\\bthis[ \\t])(?<!\\bthat[ \\t])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "(\\b(?:(?:password|passwd|passphrase|passcode)s?|secret|token|creds|credentials?|logins?(?![/?=&.#_-]))\\b(?![ \\t_-]+(?:polic(?:y|ies)|reset|rules?|page|form|screen|button|flow|attempts?|requirements?|length|strength|management|manager|rotation|endpoint|url|uri|type|expir[a-z]*|format|hash(?:es|ing)?|field|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\\b)(?:[^\\n»]{0,60}?|[^\\n»]{0,60}\\r?\\n[^\\n»]{0,24}?)[\\s'\\\"`=:(<\\[])(?<!\\bthe[ \\t])(?<!\\ba[ \\t])(?<!\\ban[ \\t])(?<!\\bon[ \\t])(?<!\\bin[ \\t])(?<!\\bat[ \\t])(?<!\\bthis[ \\t])(?<!\\bthat[ \\t])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
@@ -1840,7 +1840,7 @@ export const RULES = {
         "ssh-keygen",
         "pass "
       ],
-      "pattern": "(\\bhttps?(?:[ \\t][^\\n]{0,200}?)?[ \\t](?:-a|--auth)[ \\t]+['\\\"]?[^\\s:'\\\"]{1,100}:|\\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\\b[^\\n]{0,200}?[ \\t](?:-U|--user(?:name)?)(?:[ \\t]+|=)['\\\"]?[^\\s%'\\\"]{1,100}%|\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\\b[^\\n]{0,300}?[ \\t]-w[ \\t]+['\\\"]?|\\bssh-keygen\\b[^\\n]{0,200}?[ \\t]-[PN][ \\t]+['\\\"]?|(?:^|[ \\t])-(?:src|dest|new)?(?:store|key)?pass[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
+      "pattern": "(\\bhttps?(?:[ \\t][^\\n]{0,200}?)?[ \\t](?:-a|--auth)[ \\t]+['\\\"]?[^\\s:'\\\"]{1,100}:['\\\"]?|\\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\\b[^\\n]{0,200}?[ \\t](?:-U|--user(?:name)?)(?:[ \\t]+|=)['\\\"]?[^\\s%'\\\"]{1,100}%|\\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\\b[^\\n]{0,300}?[ \\t]-w[ \\t]+['\\\"]?|\\bssh-keygen\\b[^\\n]{0,200}?[ \\t]-[PN][ \\t]+['\\\"]?|(?:^|[ \\t])-(?:src|dest|new)?(?:store|key)?pass[ \\t]+['\\\"]?)((?![$%{<*-])(?!(?:options?|flags?|switch(?:es)?|arguments?|parameters?|to|with|and|or|is|are|in|for|the|an?|on|as|if|then|when|here|below|above)(?![^\\s'\\\"«]))[^\\s'\\\"«]{1,500})",
       "group": 2,
       "flags": ""
     },
@@ -2440,7 +2440,7 @@ export const RULES = {
         "キー",
         "키"
       ],
-      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}[_-](?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika|kurallar(?:i|\\u0131)?|правила|политика|длина)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}|(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])parola)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ])(?:[^\\n]{0,60}?|[^\\n]{0,60}\\r?\\n[^\\n]{0,24}?)[\\s'\\\"`=:(<\\[\\uff1a])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
+      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}[_-](?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika|kurallar(?:i|\\u0131)?|правила|политика|длина)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}|(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])parola)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ])(?:[^\\n»]{0,60}?|[^\\n»]{0,60}\\r?\\n[^\\n»]{0,24}?)[\\s'\\\"`=:(<\\[\\uff1a])((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})(?![A-Za-z0-9!@#$%^&*._~+/-]|\\(|\\.[A-Za-z])",
       "group": 2,
       "flags": "i",
       "check": "password"
@@ -2527,7 +2527,7 @@ export const RULES = {
         "キー",
         "키"
       ],
-      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}[_-](?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika|kurallar(?:i|\\u0131)?|правила|политика|длина)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}|(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])parola)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ])[^\\n]{0,40}?[ \\t'\\\"`=:\\uff1a])([A-Za-z0-9+/=_.~-]{16,})",
+      "pattern": "((?<![=!<>])(?:(?:(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])(?:passw(?:o|ö|oe)rt|kennw(?:o|ö|oe)rt|contrase[ñn]a|mot[ _-]?de[ _-]?passe|senha|wachtwoord|has[łl]o|l[öo]senord|passord|adgangskode|salasana|[şs]ifre|jelsz[óo]|heslo|clave[ _-]?(?:api|secreta)|api[ _-]?clave|chiave[ _-]?(?:api|segreta)|m[ậa]t[ _]?kh[ẩa]u|kata[ _]?sandi|clave[ _-]?de[ _-]?acceso|(?:mima|miyao)(?![a-zà-ÿ])|parol(?![a-zà-ÿ])|parolă|parola[ _-]?d[ _'-]?ordine|geheim(?:nis|e|er|es)?(?![a-zà-ÿ])|segreto|secreto|segredo|sekret|rahasia|hemlighet|hemmelighe[dt]|salaisuus|(?:api|geheim(?:e|er)?|zugangs|zugriffs|secret|privat(?:e|er)?)[ _-]?(?:schl(?:ü|ue)ssel|sleutel|klucz|nyckel)|(?:schl(?:ü|ue)ssel|sleutel|klucz)[ _-]?api|chave[ _-]?(?:api|secreta|de[ _]acesso)|api[ _-]?chave|cl[ée][ _-]?(?:api|secr[èe]te|priv[ée]e|d[e']?[ _-]?acc[èe]s)|api[ _-]?cl[ée]|jeton[ _-]?(?:api|secret|d[e']?[ _-]?(?:acc[èe]s|authentification))|api[ _-]?jeton)|(?:пароль|парол[яюе]|密码|密碼|口令|パスワード|暗証番号|비밀번호|암호|κωδικός|σύνθημα|סיסמה|סיסמא|كلمة[ _]?المرور|पासवर्ड|รหัสผ่าน|секрет|токен|секретный[ _]?ключ|ключ[ _]?api|api[ _]?ключ|密钥|秘钥|私钥|令牌|秘密鍵|秘密|トークン|토큰|비밀[ _]?키|api[ _-]?(?:キー|鍵|키)|(?:アクセス|シークレット)[ _]?キー|(?:액세스|시크릿)[ _]?키))(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}[_-](?:policy|policies|hash|hashed|length|len|min|max|rules?|hint|strength|reset|expiry|expires|changed|valid|ok|prompt|label|field|input|form|count|set|type|regel|richtlinien?|regeln|l(?:ä|ae)nge|hinweis|pol[ií]tica|politique|longitud|longueur|r[èe]gles?|comprimento|regras|d[łl]ugo[śs][ćc]|polityka|zasady|uzunlu[ğg]u?|politika|kurallar(?:i|\\u0131)?|правила|политика|длина)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ]))[A-Za-z0-9_À-ÿĀ-žЀ-ӿ]{0,40}|(?<![A-Za-zÀ-ÖØ-öø-ɏΑ-ώЀ-ӿ])parola)(?![A-Za-z0-9_À-ÿĀ-žЀ-ӿ])[^\\n»]{0,40}?[ \\t'\\\"`=:\\uff1a])(?<!ssh-rsa )(?<!ssh-dss )(?<!ssh-ed25519 )(?<!ssh-ed448 )(?<!nistp256 )(?<!nistp384 )(?<!nistp521 )(?<!@openssh\\.com )([A-Za-z0-9+/=_.~-]{16,})",
       "group": 2,
       "flags": "i",
       "check": "random"
@@ -3319,6 +3319,7 @@ export const RULES = {
   "highEntropyValue": "^(?:[A-Za-z0-9_.~-]{4,64}:)?(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){4}))",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
+  "codeStatement": "^[ \\t]*(?:-*> ?)?(?:\\d+[ \\t]+)?(?:assert|async|await|class|def|del|elif|except|for|from|global|if|import|lambda|nonlocal|raise|return|while|with|yield) [^ \\t]",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
   "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",
   "indexNameLine": "^([A-Za-z_][A-Za-z0-9_.-]*) *$",
@@ -3693,7 +3694,7 @@ export const RULES = {
   ],
   "placeholderOpen": "«redacted: ",
   "placeholderClose": "»",
-  "elidedTail": "(«redacted: [^«»\\n]{1,80}»)(?:\\.{3}|…)(?:«redacted: [^«»\\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])",
+  "elidedTail": "(«redacted: [^«»\\n]{1,80}»)(?:(?:\\.{3}|…)(?:«redacted: [^«»\\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])|(?:[!#$%*^]|[&?](?![A-Za-z0-9_.-]{1,40}=))[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])",
   "joinedHint": "[\\\"'](?:[ \\t]*(?:\\+[ \\t]*)?(?:\\\\?\\r?\\n[ \\t]*)?[bBrRuU]{0,2}[\\\"']|\\.join\\()|[fF][rR]?[\\\"'][^\\\"'\\n]{0,300}\\{",
   "joinedAfterWord": "(?<![A-Za-z0-9_.-])(?!(?:return|yield|else|in|and|or|not|is|print|await|assert|if|elif|case|lambda)[ \\t]+$)[A-Za-z0-9_-]+[ \\t]+$",
   "joinedList": "(?<![A-Za-z0-9_])([\\\"'])([^\\s\\\"'\\\\]{0,3})\\1\\.join\\([ \\t]*[\\[(][ \\t]*([bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')(?:[ \\t]*,[ \\t]*[bBrRuU]{0,2}(?:\\\"[^\\s\\\"'\\\\{}]{4,200}\\\"|'[^\\s\\\"'\\\\{}]{4,200}')){1,7})[ \\t]*,?[ \\t]*[\\])][ \\t]*\\)",

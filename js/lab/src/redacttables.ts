@@ -86,6 +86,8 @@ const RULE_ROW = new RegExp(RULES.tableRuleRow);
 const SERIES_FOOTER = new RegExp(RULES.seriesFooter);
 const YAML_BLOCK_KEY = new RegExp(RULES.yamlBlockKey);
 const BARE_ALIGNED_HEADER = new RegExp(RULES.bareAlignedHeader);
+// A line of code (`return dsn`, `import wandb, tiktoken`): no header (tables.py).
+const CODE_STATEMENT = new RegExp(RULES.codeStatement);
 const ALIGNED_KEY_VALUE = new RegExp(RULES.alignedKeyValue);
 // `password  1000 non-null  object`, `password  object`: a schema's row (df.info(), df.dtypes).
 const SCHEMA_CELLS = new RegExp(RULES.schemaCells, "i");
@@ -448,7 +450,7 @@ export class TableRedaction {
   }
 
   protected delimitedHeader(line: string): ((row: string) => string | null) | null {
-    if (line.length > 2000 || !ANY_DELIMITER.test(line)) return null;
+    if (line.length > 2000 || !ANY_DELIMITER.test(line) || CODE_STATEMENT.test(line)) return null;
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     for (const delimiter of DELIMITERS) {
@@ -490,6 +492,7 @@ export class TableRedaction {
   protected alignedHeader(line: string): ((row: string) => string | null) | null {
     // pandas' repr: cells right-aligned under names separated by 2+ spaces.
     if (!(line.startsWith("  ") || BARE_ALIGNED_HEADER.test(line)) || line.length > 2000 || /[=:()"'<,]/.test(line)) return null;
+    if (CODE_STATEMENT.test(line)) return null;
     const lower = line.toLowerCase();
     if (!ANY_NAME_TRIGGER.test(lower)) return null;
     const tokens = [...line.matchAll(/\S+/g)];

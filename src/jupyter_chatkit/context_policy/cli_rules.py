@@ -148,11 +148,12 @@ CLI_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "command-line password",
-        # ``http -a ada:pw`` (HTTPie), ``smbclient -U ada%pw``, ``ldapsearch -w pw``,
-        # ``ssh-keygen -P old -N new``, ``keytool -storepass pw`` / ``-keypass pw``.
+        # ``http -a ada:pw`` (HTTPie; ``ada:'pw'`` too), ``smbclient -U ada%pw``,
+        # ``ldapsearch -w pw``, ``ssh-keygen -P old -N new``, ``keytool -storepass pw`` /
+        # ``-keypass pw``.
         "triggers": ["http", "-u", "ldap", "ssh-keygen", "pass "],
         "pattern": r"(\bhttps?(?:[ \t][^\n]{0,200}?)?[ \t](?:-a|--auth)[ \t]+['\"]?"
-        r"[^\s:'\"]{1,100}:"
+        r"[^\s:'\"]{1,100}:['\"]?"
         r"|\b(?:smbclient|rpcclient|smbmap|smbcacls|winexe|crackmapexec|nxc|net)\b[^\n]{0,200}?"
         r"[ \t](?:-U|--user(?:name)?)(?:[ \t]+|=)['\"]?[^\s%'\"]{1,100}%"
         r"|\bldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn|exop)\b[^\n]{0,300}?"
@@ -374,9 +375,10 @@ FLAG_RULES: list[dict[str, Any]] = [
     {
         "kind": "command-line password",
         "triggers": ["-u ", "--user"],
-        # ``curl -u admin:hunter2``, ``--user admin:hunter2``.
+        # ``curl -u admin:hunter2``, ``--user admin:hunter2``, ``-u admin:'hunter2'`` (the
+        # password alone quoted, as a shell needs for ``&`` or ``!``).
         # A shell variable as the password (``-u "$USER:$PASSWORD"``) is a reference.
-        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)"
+        "pattern": r"((?:^|\s)(?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:['\"]?)"
         r"((?!//)(?!\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?:[\s'\"]|$))[^\s'\"@«]+)",
         "group": 2,
         "flags": "",

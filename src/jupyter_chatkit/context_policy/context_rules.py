@@ -13,6 +13,7 @@ from .connection_rules import CONNECTION_RULES, PAIR_LINE_RULES
 from .http_rules import COOKIE_RULES, HTTP_RULES
 from .label_rules import LABEL_RULES, LABEL_SECRET
 from .prose_rules import PROSE_RULES
+from .shape_rules import SSH_PUBLIC_KEY_TYPE_BEFORE
 from .url_rules import URL_QUERY_RULES
 
 # A secret's name as code writes it, for the rules that read a name in code (comparisons,
@@ -245,8 +246,13 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         # ``could not authenticate with key Zx9Yw8...``: a random-looking word (``check``)
         # soon after a secret word, whatever stands between. Not the last word of a
         # hyphenated name (``Idempotency-Key: <uuid>``): the name rules judge it whole.
+        # Nor an SSH public key's blob after its type (``deploy key: ssh-ed25519 AAAA…``),
+        # nor past a value already hidden (``«redacted: AWS secret key»', 'X-Request-Id':
+        # '<uuid>'``: the marker's words name no key of the next value).
         "pattern": r"((?<![A-Za-z0-9]-)\b(?:password|passwd|passphrase|pw|pwd|secret|token|key"
-        r"|api[ _-]?key|credentials?|auth|seed)\b[^\n]{0,40}?[ \t'\"`=:])([A-Za-z0-9+/=_.~-]{16,})",
+        r"|api[ _-]?key|credentials?|auth|seed)\b[^\n»]{0,40}?[ \t'\"`=:])"
+        + SSH_PUBLIC_KEY_TYPE_BEFORE
+        + r"([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
         "flags": "i",
         "check": "random",
@@ -341,8 +347,10 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         r"|prompt|hint|store|vault|scanner|scanning|detection|limit|count|usage|budget"
         # NLP's tokens (``token classification``, ``token-level F1``, ``token ids``).
         r"|classification|classifier|level|embeddings?|ids?|tagging|logits|spans?|labels?)\b)"
-        r"(?:[^\n]{0,60}?"
-        r"|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[])"
+        # Not past a value already hidden (``password="«…»", account="xy12345.eu"``: the
+        # next argument is not the password).
+        r"(?:[^\n»]{0,60}?"
+        r"|[^\n»]{0,60}\r?\n[^\n»]{0,24}?)[\s'\"`=:(<\[])"
         + _NOT_AFTER_ARTICLE
         + r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",

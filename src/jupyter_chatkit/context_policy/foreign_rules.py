@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .shape_rules import SSH_PUBLIC_KEY_TYPE_BEFORE
+
 # Words for "password" (and "API key", "secret key") a notebook written in another
 # language names one with, lower case. Latin ones start a word; ``clave`` and ``chiave``
 # ("key") only with "api" or "secret" beside them (``autoclave``, a dict's ``clave``).
@@ -135,7 +137,8 @@ FOREIGN_RULES: list[dict[str, Any]] = [
         "kind": "password in text",
         "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
-        r"(?:[^\n]{0,60}?|[^\n]{0,60}\r?\n[^\n]{0,24}?)[\s'\"`=:(<\[\uff1a])"
+        # Not past a value already hidden (context_rules.py's rule).
+        r"(?:[^\n»]{0,60}?|[^\n»]{0,60}\r?\n[^\n»]{0,24}?)[\s'\"`=:(<\[\uff1a])"
         r"((?=[A-Za-z!@#$%^&*.~+/-]{0,63}[0-9])[A-Za-z0-9!@#$%^&*.~+/-]{6,64})"
         r"(?![A-Za-z0-9!@#$%^&*._~+/-]|\(|\.[A-Za-z])",
         "group": 2,
@@ -146,7 +149,9 @@ FOREIGN_RULES: list[dict[str, Any]] = [
         "kind": "key in text",
         "triggers": FOREIGN_TRIGGERS,
         "pattern": rf"((?<![=!<>])(?:{FOREIGN_SECRET_NAME}|{_CHECKED_WORDS})(?!{_TAIL})"
-        r"[^\n]{0,40}?[ \t'\"`=:\uff1a])([A-Za-z0-9+/=_.~-]{16,})",
+        r"[^\n»]{0,40}?[ \t'\"`=:\uff1a])"
+        + SSH_PUBLIC_KEY_TYPE_BEFORE
+        + r"([A-Za-z0-9+/=_.~-]{16,})",
         "group": 2,
         "flags": "i",
         "check": "random",

@@ -127,6 +127,19 @@ _YAML_TAG_REFERENCE = lazy_compile(rules.YAML_TAG_REFERENCE)
 _CALL_WORD = any_of(tuple(rules.CALL_WORDS))
 
 
+_DIGIT_RUN = lazy_compile(r"[0-9]+")
+
+
+def _type_name(value: str) -> bool:
+    """True for a value that reads as a type's name after ``name:`` (``AuthTypes``,
+    ``OAuth2PasswordBearer``, ``SHA256Hasher``), not a generated key that starts with a
+    capital (``Zx9vB2nM4qR7…``: digits in three or more places), which in ``secret_key:
+    Zx9v…, region: eu`` read as an annotation and was shown."""
+    return CLASS_NAME.match(value) is not None and not (
+        _looks_generated(value) and len(_DIGIT_RUN.findall(value)) >= 3
+    )
+
+
 @dataclass
 class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction, DataRedaction):
     """Applies the policy and counts what it hid (``count``)."""
@@ -325,8 +338,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
                 self._nested -= 1
         if rules.PLACEHOLDER_OPEN in value:
             value = self._continued(value)
-            if "..." in value or "…" in value:
-                value = _ELIDED_TAIL.sub(self._elided_tail, value)
+            value = _ELIDED_TAIL.sub(self._elided_tail, value)
             # A value the name rules hid may go on, wrapped, on the next line: the late
             # rules (late_rules.py) again.
             # Each on a text with its trigger only, as at first (an id hidden by a name
@@ -507,7 +519,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
         if keeps_unquoted(secret, magic or name.isupper(), name, sep):
             # ``token = make_token()`` is code, not a value: keep it readable.
             return match.group(0)
-        if ":" in sep and "=" not in sep and CLASS_NAME.match(secret) and annotates(match):
+        if ":" in sep and "=" not in sep and _type_name(secret) and annotates(match):
             return match.group(0)  # ``    token: TokenType`` in a class's body: a type
         self.count += 1
         return f"{prefix}{name}{sep}{marker(f'str, {len(secret):,} chars')}"
@@ -528,7 +540,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             # ``api_key = head + tail``: an expression, code; not ``password: Secr3t +
             # the 2FA code`` nor ``PASSWORD=Wq8zRt5L +x`` (no variable is named so).
             return match.group(0)
-        if "=" not in sep and CLASS_NAME.match(secret) and annotates(match):
+        if "=" not in sep and _type_name(secret) and annotates(match):
             return match.group(0)  # ``cookie: Cookie,``, ``auth: AuthTypes | None``: a type
         if keeps_unquoted(secret, name.isupper(), name, sep):
             return match.group(0)

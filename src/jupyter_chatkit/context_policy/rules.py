@@ -81,6 +81,7 @@ from .short_name_rules import (
 from .table_rules import (
     ALIGNED_KEY_VALUE,
     BARE_ALIGNED_HEADER,
+    CODE_STATEMENT,
     HTML_TOKEN,
     INDEX_NAME_LINE,
     LABELLED_ROW,
@@ -505,10 +506,13 @@ PLACEHOLDER_OPEN = "«redacted: "
 PLACEHOLDER_CLOSE = "»"
 # A value shown shortened as ``head...tail`` (IPython's Verbose tracebacks, reprlib, a
 # log): once its head is hidden, the elision and the run of key characters after it (or
-# the marker that already hid them) are the same secret's and go with it.
+# the marker that already hid them) are the same secret's and go with it. So is a run
+# joined to the hidden head by a symbol a key rule's run stops at
+# (``Wint3r-Is-C0ming!JiKCKF``: ``«…»!JiKCKF``), not a URL query's next ``&name=``.
 ELIDED_TAIL = (
-    "(" + PLACEHOLDER_OPEN + r"[^«»\n]{1,80}»)(?:\.{3}|…)"
+    "(" + PLACEHOLDER_OPEN + r"[^«»\n]{1,80}»)(?:(?:\.{3}|…)"
     r"(?:" + PLACEHOLDER_OPEN + r"[^«»\n]{1,80}»|[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])"
+    r"|(?:[!#$%*^]|[&?](?![A-Za-z0-9_.-]{1,40}=))[A-Za-z0-9_+/=~.-]*[A-Za-z0-9_+/=~-])"
 )
 
 
@@ -618,6 +622,7 @@ def rules_dict() -> dict[str, Any]:
         "highEntropyValue": HIGH_ENTROPY_VALUE,
         "yamlBlockKey": YAML_BLOCK_KEY,
         "bareAlignedHeader": BARE_ALIGNED_HEADER,
+        "codeStatement": CODE_STATEMENT,
         "alignedKeyValue": ALIGNED_KEY_VALUE,
         "rowNumber": ROW_NUMBER,
         "indexNameLine": INDEX_NAME_LINE,

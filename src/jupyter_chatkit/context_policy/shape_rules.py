@@ -290,3 +290,11 @@ HIGH_ENTROPY_VALUE = (
     r"(?![^/]*/[A-Za-z0-9+/=_.~-]*\.[A-Za-z][A-Za-z0-9]{0,7}$)"
     r"(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){4}))"
 )
+
+# An SSH public key's type right before a run (``ssh-ed25519 AAAAC3Nz…``, ``ecdsa-sha2-
+# nistp256 AAAA…``, ``sk-ssh-ed25519@openssh.com AAAA…``): the run is the public key's
+# blob, which a ``deploy key:`` or ``host key`` before it does not make a secret.
+SSH_PUBLIC_KEY_TYPE_BEFORE = (
+    r"(?<!ssh-rsa )(?<!ssh-dss )(?<!ssh-ed25519 )(?<!ssh-ed448 )(?<!nistp256 )"
+    r"(?<!nistp384 )(?<!nistp521 )(?<!@openssh\.com )"
+)

@@ -11,6 +11,15 @@ from .foreign_rules import NAME_LETTERS
 # (``password: |``) or nothing (a list below): the more-indented lines under it are
 # its value. Groups: 1 indent, 2 name, 3 block indicator.
 YAML_BLOCK_KEY = r"^([ \t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:[ \t]*([|>][-+0-9]*)?[ \t]*$"
+# A line of code, no table's header: a statement keyword, one blank, then what it takes
+# (``return dsn``, ``import wandb, tiktoken``, ``raise ValueError(token)``), maybe after a
+# traceback's line number and arrow (``      6     return dsn``, ``----> 5 del key``).
+# Read as a header, its secret-named word made a column of every line below it: a
+# traceback's frames were cut at that column's place.
+CODE_STATEMENT = (
+    r"^[ \t]*(?:-*> ?)?(?:\d+[ \t]+)?(?:assert|async|await|class|def|del|elif|except|for|"
+    r"from|global|if|import|lambda|nonlocal|raise|return|while|with|yield) [^ \t]"
+)
 # A header of names apart by 2+ spaces from the line's start (``df.to_string(index=False)``).
 BARE_ALIGNED_HEADER = r"^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$"
 # A row of aligned text led by a name, 2+ spaces, then values (a Series, a transposed

@@ -50,6 +50,7 @@ _DTYPE_NAME = lazy_compile(r"\([ \t]*['\"]([^'\"\n]{1,100})['\"]")
 _TUPLE_ROW = lazy_compile(rules.TUPLE_ROW)
 _YAML_BLOCK_KEY = lazy_compile(rules.YAML_BLOCK_KEY)
 _BARE_ALIGNED_HEADER = lazy_compile(rules.BARE_ALIGNED_HEADER)
+_CODE_STATEMENT = lazy_compile(rules.CODE_STATEMENT)
 _ALIGNED_KEY_VALUE = lazy_compile(rules.ALIGNED_KEY_VALUE)
 _ROW_NUMBER = lazy_compile(rules.ROW_NUMBER)
 _SCHEMA_CELLS = lazy_compile(rules.SCHEMA_CELLS, re.IGNORECASE)
@@ -396,6 +397,8 @@ class TableRedaction:
     def _delimited_header(self, line: str) -> Any:
         if len(line) > 2000 or _ANY_DELIMITER.search(line) is None:
             return None
+        if _CODE_STATEMENT.match(line) is not None:
+            return None  # ``import wandb, tiktoken``: code, no header
         lower = line.lower()
         if not any(t in lower for t in NAME_TRIGGERS):
             return None
@@ -458,6 +461,7 @@ class TableRedaction:
             not (line.startswith("  ") or _BARE_ALIGNED_HEADER.match(line))
             or len(line) > 2000
             or any(c in line for c in "=:()\"'<,")
+            or _CODE_STATEMENT.match(line) is not None
         ):
             return None  # ``,``: code's arguments (``a.user, a.token``), no frame's header
         lower = line.lower()
