@@ -19,7 +19,7 @@ import r from "highlight.js/lib/languages/r";
 import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import yaml from "highlight.js/lib/languages/yaml";
-import { Marked, type Token, type Tokens, type TokensList } from "marked";
+import { Lexer, Marked, type Token, type Tokens, type TokensList } from "marked";
 import { revealBidi } from "./bidi";
 import { button, copyText, h, icon } from "./dom";
 import { sanitize } from "./sanitize";
@@ -301,6 +301,62 @@ function describeCodeBlocks(root: ParentNode): void {
 
 // ---------------------------------------------------------------- rendering
 
+/** The most characters of one paragraph's text marked reads inline at once. */
+const INLINE_PIECE = 4000;
+/** The most characters of one word (no space in it) marked reads inline at once. */
+const WORD_PIECE = 1000;
+/** The most emphasis delimiters (`*`, `_`, `~`) marked reads inline at once. */
+const DELIMS_PIECE = 256;
+
+/**
+ * Where the piece of `src` starting at `from` ends: at most {@link INLINE_PIECE}
+ * characters and {@link DELIMS_PIECE} delimiters; cut after the last line break in the
+ * second half of that, else after its last space, else (one long word) in the word, at
+ * most {@link WORD_PIECE} in, never between the halves of a surrogate pair.
+ */
+function pieceEnd(src: string, from: number): number {
+  const limit = Math.min(src.length, from + INLINE_PIECE);
+  let delims = 0;
+  let space = -1;
+  let line = -1;
+  let i = from;
+  for (; i < limit; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 42 || c === 95 || c === 126) {
+      if (++delims > DELIMS_PIECE) break;
+    } else if (c === 10) line = space = i;
+    else if (c === 32 || c === 9) space = i;
+  }
+  if (i >= src.length) return src.length;
+  if (line >= from + (i - from) / 2) return line + 1;
+  if (space > from) return space + 1;
+  const cut = Math.min(i, from + WORD_PIECE);
+  const code = src.charCodeAt(cut - 1);
+  return code >= 0xd800 && code <= 0xdbff && cut - 1 > from ? cut - 1 : cut;
+}
+
+/**
+ * marked's lexer, reading a long paragraph's text inline in pieces. Its inline rules
+ * look ahead from each opening they meet to the end of the text: for emphasis
+ * (`_a_a_a ` …), strikethrough or an e-mail address (`aaaa…@`) that never closes, the
+ * work grows as the square of the text, and 40 KB an answer can hold froze the page for
+ * 4 to 9 s per render (each frame of it while it streamed). Pieces hold at most
+ * {@link INLINE_PIECE} characters and {@link DELIMS_PIECE} delimiters, cut at a line's
+ * end, else a space, else in a word: the work grows as the text. Only markup across a
+ * cut (in a paragraph longer than that, or with more delimiters) reads as text.
+ */
+export class PiecewiseLexer extends Lexer {
+  override inlineTokens(src: string, tokens: Token[] = []): Token[] {
+    if (src.length <= DELIMS_PIECE || pieceEnd(src, 0) === src.length) return super.inlineTokens(src, tokens);
+    for (let from = 0; from < src.length; ) {
+      const end = pieceEnd(src, from);
+      super.inlineTokens(src.slice(from, end), tokens);
+      from = end;
+    }
+    return tokens;
+  }
+}
+
 /**
  * Text marked cannot read, as it is: a paragraph of its characters (lines kept). marked
  * recurses once per container a line opens, so a line of some 3,000 `>` or `- ` (a few KB
@@ -318,7 +374,7 @@ function unreadable(text: string): DocumentFragment {
 export function renderMarkdown(text: string, options: MarkdownOptions = {}): DocumentFragment {
   let out: DocumentFragment;
   try {
-    out = sanitize(marked.parse(text, { async: false }) as string, options);
+    out = sanitize(marked.parser(new PiecewiseLexer(marked.defaults).lex(text)) as string, options);
   } catch {
     out = unreadable(text);
   }
@@ -334,7 +390,7 @@ export function renderMarkdown(text: string, options: MarkdownOptions = {}): Doc
 const UNREAD = "jckUnread";
 
 /** Lex `source` with `lexer`; text it cannot read is one {@link UNREAD} block. */
-function lexOrKeep(lexer: InstanceType<typeof marked.Lexer>, source: string): TokensList {
+function lexOrKeep(lexer: Lexer, source: string): TokensList {
   try {
     return lexer.lex(source);
   } catch {
@@ -547,7 +603,7 @@ export class MarkdownView {
     this.lexed += source.length;
     // The lexer resolves `[ref]` as it reads: it must know the definitions read before,
     // those of the blocks kept (the first of a name wins; one in the tail may still grow).
-    const lexer = new marked.Lexer(marked.defaults);
+    const lexer = new PiecewiseLexer(marked.defaults);
     for (let i = 0; i < from; i++) {
       const def = this.blocks[i].def;
       if (def && !lexer.tokens.links[def.tag]) lexer.tokens.links[def.tag] = { href: def.href, title: def.title };
