@@ -163,3 +163,30 @@ def test_a_password_in_a_url_typed_without_its_scheme_is_a_configured_secret(
     # password was not removed from answers and logs by exact value.
     settings = JupyterChatKit(**{setting: url})
     assert url.rpartition("@")[0].rpartition(":")[2] in settings.configured_secrets
+
+
+def test_a_list_setting_given_on_the_command_line_as_a_literal_is_that_list() -> None:
+    """A server reads its command line before it knows the extension's classes: a list
+    literal for one (``'--JupyterChatKit.models=["a", "b"]'``) was kept whole as one
+    item, a model named '["a", "b"]' and a redaction pattern that hid nothing meant."""
+    from traitlets.config import Application
+
+    app = Application()
+    app.parse_command_line(
+        [
+            '--JupyterChatKit.models=["small-model", "big-model"]',
+            "--JupyterChatKit.redact_patterns=['ACME-[0-9]{8}']",
+            "--JupyterChatKit.model=gpt-4.1",
+        ]
+    )
+    settings = JupyterChatKit(config=app.config)
+    assert settings.models == ["small-model", "big-model"]
+    assert settings.redact_patterns == ["ACME-[0-9]{8}"]
+    assert settings.model == "gpt-4.1"
+    # One name, and the repeated flag traitlets documents, read as before.
+    app = Application()
+    app.parse_command_line(
+        ["--JupyterChatKit.models=one", "--JupyterChatKit.redact_patterns=[A-Z]{3}-[0-9]+"]
+    )
+    settings = JupyterChatKit(config=app.config)
+    assert (settings.models, settings.redact_patterns) == (["one"], ["[A-Z]{3}-[0-9]+"])

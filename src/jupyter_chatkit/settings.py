@@ -36,6 +36,7 @@ from traitlets import (
 from traitlets.config import Configurable
 
 from .logs import URL_USERINFO
+from .settings_lists import lists_read
 
 Api = Literal["responses", "chat_completions"]
 
@@ -260,6 +261,9 @@ class JupyterChatKit(Configurable):
         "without asking; ['*']: all) and 'timeout' (seconds, default 30). Every other "
         "call waits for the person's approval. env and header values stay on the server.",
     )
+
+    def _load_config(self, cfg: Any, section_names: Any = None, traits: Any = None) -> None:
+        super()._load_config(lists_read(cfg, self), section_names, traits)
 
     @validate("mcp_servers")
     def _check_mcp_servers(self, proposal: Any) -> dict[str, Any]:
