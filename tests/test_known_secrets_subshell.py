@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from jupyter_chatkit.kernel import known_secrets as ks
 from jupyter_chatkit.kernel.introspect import KernelView
 from jupyter_chatkit.kernel.known_secrets import hide_known_json, known_secrets
+from jupyter_chatkit.kernel.secret_walk import Walk
 
 SECRET = "Pw7rT2kQ9mZ4"
 T = TypeVar("T")
@@ -56,14 +56,14 @@ def test_a_value_changed_in_place_during_a_cell_is_seen_from_a_subshell() -> Non
 
 def failing_walk(monkeypatch: pytest.MonkeyPatch, name: str, error: Exception) -> None:
     """The walk raises ``error`` whenever it visits the value under ``name``."""
-    visit = ks._Walk.visit
+    visit = Walk.visit
 
     def failing(self: Any, seen: Any, value: Any, depth: int = 0) -> None:
         if seen == name:
             raise error
         visit(self, seen, value, depth)
 
-    monkeypatch.setattr(ks._Walk, "visit", failing)
+    monkeypatch.setattr(Walk, "visit", failing)
 
 
 def test_a_read_that_fails_on_a_subshell_fails_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
