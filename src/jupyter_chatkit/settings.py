@@ -186,8 +186,9 @@ class JupyterChatKit(Configurable):
     history_max_items = Int(
         60,
         config=True,
-        help="At most this many earlier thread items are sent to the model (the current "
-        "answer's request and steps are always sent).",
+        help="At most this many thread items are sent to the model, the current turn's "
+        "among them: its request and steps are always sent (even past it), earlier items "
+        "fill what is left.",
     )
     history_max_tokens = Int(
         24_000,
