@@ -20,26 +20,18 @@ import os
 import types
 import weakref
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 
-from jupyter_chatkit import Chat
 from jupyter_chatkit.context_policy.escaped import escaped_forms
 from jupyter_chatkit.context_policy.prepared import PREFIX_CHARS
-from jupyter_chatkit.kernel.conversation import request_without_known_secrets
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import hide_known_text, known_secrets
-from jupyter_chatkit.protocol import Comm
 
-from .chatkit_helpers import user_input
-from .fixtures.fake_llm import FakeLLM, Reply
-from .test_context_policy import provider_settings
-from .test_context_trust import CALLS, NoisyBytes, SpiesOnEveryAttribute, Spy
+from .test_context_trust import CALLS
 
 SECRET = "Zq8wL3vN7pX2"
 
@@ -196,22 +188,6 @@ def test_a_rebinding_is_seen_on_the_next_call() -> None:
     assert SECRET not in dumps(run_tool("list_kernel_variables", {}, KernelView(ns)))
 
 
-def test_no_user_code_runs_while_collecting() -> None:
-    ns = {
-        "password": Spy(),
-        "token": SpiesOnEveryAttribute(),
-        "creds": [Spy(), {"k": Spy()}, (Spy(),)],
-        "api_key": NoisyBytes(b"abcdefgh"),
-        "secret_set": {Spy()},
-        "auth": collections.Counter({"x": 1}),
-        "spy_frame": pd.DataFrame({"password": [Spy()], "n": [1]}),
-        "spy_index": pd.Series([1], index=pd.Index([Spy()], name="token")),
-    }
-    CALLS.clear()
-    known_secrets(ns)
-    assert CALLS == []
-
-
 class BasicAuth:
     def __init__(self, login: str, pw: str) -> None:
         self.login = login
@@ -238,58 +214,8 @@ def test_an_object_under_a_secret_name_is_read_by_its_fields() -> None:
     assert "python-requests/2.31.0" not in found and "keep-alive" not in found
 
 
-class _HashSpy(str):
-    """A key whose hash and equality are the user's."""
-
-    def __hash__(self) -> int:
-        CALLS.append("__hash__")
-        return str.__hash__(self)
-
-    def __eq__(self, other: object) -> bool:
-        CALLS.append("__eq__")
-        return str.__eq__(self, other)
-
-
-class _IterSpy(set[Any]):
-    def __iter__(self) -> Iterator[Any]:
-        CALLS.append("__iter__")
-        return set.__iter__(self)
-
-
-class _SliceSpy(bytearray):
-    def __getitem__(self, key: Any) -> Any:
-        CALLS.append("__getitem__")
-        return bytearray.__getitem__(self, key)
-
-
 class _Holder:
     pass
-
-
-def test_no_user_code_runs_for_subclassed_keys_sets_and_bytes() -> None:
-    """A str subclass's hash (keys are checked through a cache), a set subclass's
-    ``__iter__`` and a bytearray subclass's ``__getitem__`` are the user's code."""
-    holder = _Holder()
-    holder.__dict__[_HashSpy("password")] = SECRET + "h"
-    keyed = {_HashSpy("api_key"): SECRET + "k"}
-
-    class _Name(_HashSpy):
-        def startswith(self, *args: Any, **kwargs: Any) -> bool:
-            CALLS.append("startswith")
-            return str.startswith(self, *args, **kwargs)
-
-    ns = {
-        _Name("api_token"): SECRET + "n",
-        "keyed": keyed,
-        "holder": holder,
-        "password": _IterSpy({SECRET + "i"}),
-        "pair": _IterSpy({"token", SECRET + "p"}),
-        "token": _SliceSpy(SECRET.encode() + b"b"),
-    }
-    CALLS.clear()
-    found = known_secrets(ns)
-    assert CALLS == []
-    assert {SECRET + s for s in "hkipbn"} <= set(found)
 
 
 def test_tokenizer_vocabulary_is_not_hidden_everywhere() -> None:
@@ -302,23 +228,6 @@ def test_tokenizer_vocabulary_is_not_hidden_everywhere() -> None:
     )
     ns = {"tokenizer": tokenizer, "api_token": SECRET + "t"}
     assert known_secrets(ns) == (SECRET + "t",)
-
-
-class _ModuleSpyMeta(type):
-    @property
-    def __module__(cls) -> str:  # type: ignore[override]
-        CALLS.append("__module__")
-        return "pandas"
-
-
-class _ModuleSpy(metaclass=_ModuleSpyMeta):
-    pass
-
-
-def test_a_metaclass_module_property_is_not_run() -> None:
-    CALLS.clear()
-    known_secrets({"value": _ModuleSpy()})
-    assert CALLS == []
 
 
 @pytest.mark.parametrize(
@@ -360,60 +269,6 @@ def test_a_rebinding_within_one_cell_run_is_seen() -> None:
     assert known_secrets(ns, 7) == (SECRET + "b",)
 
 
-class HandMadeFields:
-    """A class that puts its own objects in ``__dataclass_fields__``."""
-
-    __dataclass_fields__ = {"password": Spy(), "note": SpiesOnEveryAttribute()}
-
-    def __init__(self) -> None:
-        self.password = SECRET_VALUE
-        self.note = "hello"
-
-
-SECRET_VALUE = "Zq8wL3vN7pX2kRt"
-
-
-def test_no_user_code_runs_for_hand_made_dataclass_fields() -> None:
-    """Asking such an entry whether it is a ClassVar (getattr, str) ran its hooks."""
-    ns: dict[str, Any] = {"record": HandMadeFields()}
-    CALLS.clear()
-    known_secrets(ns)
-    listed = dumps(run_tool("list_kernel_variables", {}, KernelView(ns)))
-    inspected = dumps(run_tool("inspect_kernel_variable", {"name": "record"}, KernelView(ns)))
-    assert CALLS == []
-    assert SECRET_VALUE not in listed + inspected
-
-
-def test_the_sidebar_payload_comes_back_with_the_kernels_secrets_hidden() -> None:
-    """``hide_known_json``: what the browser read, through the kernel (kernelguard.ts)."""
-    from jupyter_chatkit.kernel.known_secrets import hide_known_json
-
-    conf = {"db": {"host": "db.internal", "password": SECRET + "c"}}
-    accent = {"token": SECRET + "\u00e9"}
-    view = KernelView({"conf": conf, "svc": {"secret": SECRET + "s"}, "accent": accent})
-    payload = {
-        "thread_id": "thr_1",
-        "input": {
-            "content": [{"type": "input_text", "text": f"why refused: {SECRET}s?"}],
-            "tags": [{"data": {"outputs": [f"['db.internal', '{SECRET}c']"]}}],
-        },
-        # Escaped as a repr or JSON would show it, and as a key.
-        "shown": [json.dumps(SECRET + "\u00e9"), {SECRET + "s": 1}],
-    }
-    answer = json.loads(hide_known_json(json.dumps(payload), view))
-    text = json.dumps(answer, ensure_ascii=False)
-    assert SECRET not in text, text
-    assert answer["hidden"] >= 4
-    value = answer["value"]
-    assert value["thread_id"] == "thr_1" and "db.internal" in text
-    assert value["input"]["content"][0]["text"].startswith("why refused: «redacted")
-    # Nothing held: the payload comes back unchanged, a bad one says so.
-    plain = {"cells": [{"source": "x = 1", "outputs": ["1"]}]}
-    same = json.loads(hide_known_json(json.dumps(plain), KernelView({"x": 1})))
-    assert same == {"value": plain, "hidden": 0}
-    assert "error" in json.loads(hide_known_json("{not json", view))
-
-
 def test_an_http_clients_login_shown_alone_is_hidden_and_no_client_code_runs() -> None:
     """A session's ``Authorization`` header and cookies, printed without their names
     (``s.headers["Authorization"].split()[1]``, ``list(s.cookies.values())``), read
@@ -453,122 +308,6 @@ def test_an_http_clients_login_shown_alone_is_hidden_and_no_client_code_runs() -
     printed = f"{SECRET}b\n['{SECRET}k']\n{SECRET}h"
     answer = json.loads(hide_known_json(json.dumps(printed), KernelView(ns)))
     assert SECRET not in answer["value"] and answer["hidden"] == 3
-
-
-def test_cell_sources_in_the_shells_history_are_no_secrets() -> None:
-    """A cell that binds or shows a secret is followed in IPython's ``In`` by the next
-    cell's source: that source is no value of the secret (the sidebar's cell reading
-    passes hide_known_json, which then hid whole cells of code)."""
-    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
-    source = "import pandas as pd\ndf = pd.DataFrame({'region': ['north', 'south']})"
-    for shown in (f"api_key = {token!r}", "api_key"):
-        history = ["", shown, source, "df"]
-        namespace = {"In": history, "_ih": history, "Out": {}, "_oh": {}, "api_key": token}
-        found = known_secrets(namespace)
-        assert token in found
-        assert source not in found and "df" not in found
-    # A list of the person's own: a line of code naming a secret is no name either.
-    lines = {"steps": ["export API_TOKEN=$(cat t)", "pip install pandas"], "x": 1}
-    assert "pip install pandas" not in known_secrets(lines)
-    # A name, a flag or a label before its value still is.
-    for named in (["--token", "Zq8wL3vN7pX2kR5t"], ["Password:", "Zq8wL3vN7pX2kR5t"]):
-        assert "Zq8wL3vN7pX2kR5t" in known_secrets({"argv": named})
-
-
-def test_a_typed_secret_under_any_name_is_hidden_where_it_shows() -> None:
-    """``tok = getpass.getpass()``: the shell's history says what ``tok`` holds."""
-    typed, prompted, name = SECRET + "typed", SECRET + "prompted", "Ada Lovelace"
-    ns: dict[str, Any] = {
-        "_ih": [
-            "",
-            "import getpass\ntok = getpass.getpass()",
-            "pin_code: str = input('Enter your PIN: ')",
-            "who = input('Your name: ')",
-            "print(tok, pin_code, who)",
-        ],
-        "tok": typed,
-        "pin_code": prompted,
-        "who": name,
-        "shown": {"values": [typed, prompted, name]},
-    }
-    found = known_secrets(ns)
-    assert typed in found and prompted in found
-    assert name not in found
-    text = everything(ns)
-    assert typed not in text and prompted not in text
-    assert name in text
-
-
-def test_a_secret_under_any_name_passed_where_a_credential_goes_is_hidden() -> None:
-    """``x = vault.read()`` then ``connect(host, user, x)``, ``HTTPBasicAuth(u, x)``,
-    ``f"{u}:{x}@db"`` or ``password = x``: the value's own name says nothing, but the
-    shell's history passes it where a credential goes, as the text rules read a literal
-    there. The listing of ``x`` and every copy hide it; a value passed elsewhere stays."""
-    pw, basic, url_pw, aliased = SECRET + "pw", SECRET + "ba", SECRET + "url", SECRET + "al"
-    ns: dict[str, Any] = {
-        "_ih": [
-            "",
-            "x = vault.read('db')\nconn = psycopg2.connect('db', 'ada', x)",
-            "auth = HTTPBasicAuth('ada', b)",
-            "dsn = f'postgresql://{user}:{u2}@db/dw'",
-            "password = k",
-            "print(region, x)",
-            "conn = connect('db', 'ada', rows)\nrows = ['north', 'south-east']",
-            "mysql.connector.connect(host, user, pw, database)",
-        ],
-        "database": "sales-warehouse",
-        "rows": ["north", "south-east"],
-        "x": pw,
-        "b": basic,
-        "u2": url_pw,
-        "k": aliased,
-        "user": "ada",
-        "region": "north-west",
-        "shown": [pw, basic, url_pw, aliased],
-    }
-    text = everything(ns)
-    for secret in (pw, basic, url_pw, aliased):
-        assert secret not in text, text
-    assert "'north-west'" in text and "'ada'" in text
-    # Bound to data since it was passed: only a text is taken for the credential.
-    assert "south-east" in text
-    # A name passed where the rules read a credential, but a name: it stays.
-    assert "sales-warehouse" in text
-
-
-def test_a_secret_set_under_a_secret_named_key_is_hidden_whatever_its_name(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``os.environ["AWS_SECRET_ACCESS_KEY"] = aws``, ``os.putenv("DB_PASSWORD", p)``,
-    ``config["token"] = t``, ``setattr(cfg, "api_key", k)``: the key names the secret, the
-    variable does not. Once the shell's history (``_ih``) set it there, the listing and
-    every copy hide the variable's value. The environment is left untouched: ``putenv``
-    and a config's key never reach ``os.environ``, and an environment variable may be
-    gone since (so the environment's own walk does not hide these); a variable set under
-    a key that names no secret, and a plain word under one, stay."""
-    aws, p, t, k = SECRET + "aws", SECRET + "pe", SECRET + "cf", SECRET + "sa"
-    ns: dict[str, Any] = {
-        "_ih": [
-            "",
-            "aws = vault.read('aws')\nos.environ[\"AWS_SECRET_ACCESS_KEY\"] = aws",
-            "os.putenv('DB_PASSWORD', p)\nconfig['db']['token'] = t",
-            "setattr(settings, 'api_key', k)",
-            "os.environ['AWS_REGION'] = region\nos.environ.setdefault('DB_PASSWORD', db)",
-        ],
-        "aws": aws,
-        "p": p,
-        "t": t,
-        "k": k,
-        "region": "eu-west-1",
-        "db": "sales-warehouse",
-        "shown": [aws, p, t, k],
-    }
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    monkeypatch.delenv("DB_PASSWORD", raising=False)
-    text = everything(ns)
-    for secret in (aws, p, t, k):
-        assert secret not in text, text
-    assert "eu-west-1" in text and "sales-warehouse" in text
 
 
 def test_a_secret_in_a_simple_namespace_is_hidden_where_it_shows_alone() -> None:
@@ -647,35 +386,6 @@ def test_a_secret_class_attribute_is_hidden_where_it_shows_alone() -> None:
     text = everything(ns)
     assert secret not in text and "db.example" in text
     assert not [c for c in CALLS if "metaclass" in c], CALLS
-
-
-class _RecordingKey(str):
-    """A class dict's key of the user's type (``type(name, bases, {key: ...})``)."""
-
-    def __hash__(self) -> int:
-        CALLS.append(f"key __hash__ {str.__str__(self)}")
-        return str.__hash__(self)
-
-    def __eq__(self, other: object) -> bool:
-        CALLS.append(f"key __eq__ {str.__str__(self)}")
-        return str.__eq__(self, other)
-
-
-def test_a_class_dicts_keys_are_read_without_their_code() -> None:
-    """A class built with a str subclass as a key of its dict (the notebook's own, and a
-    slotted one): its secret-named attributes and slots are read without hashing or
-    comparing that key (its ``__hash__``, ``__eq__`` are user code)."""
-    secret, key = "Ck-4Rt8Np1Bs6Cz3", "Sk-4Rt8Np1Bs6Cz3"
-    config = type("Config", (), {"DB_PASSWORD": secret, _RecordingKey("HOST"): "db.example"})
-    type.__setattr__(config, "__module__", "__main__")
-    slotted = type("Slotted", (), {"__slots__": ("api_key",), _RecordingKey("NOTE"): "x"})
-    holder = slotted()
-    slotted.__dict__["api_key"].__set__(holder, key)
-    CALLS.clear()
-    ns: dict[str, Any] = {"Config": config, "holder": holder, "shown": [secret, key, "ok"]}
-    text = everything(ns)
-    assert secret not in text and key not in text and "ok" in text
-    assert not [c for c in CALLS if c.startswith("key ")], CALLS
 
 
 _ARMED: list[bool] = [True]
@@ -818,66 +528,6 @@ def test_a_held_secret_shown_reversed_is_hidden() -> None:
     assert "hello world" in text and "got " in text
 
 
-def test_a_question_asked_from_the_kernel_hides_what_it_holds_under_secret_names(
-    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
-) -> None:
-    """``%chat is Xq7... still valid?``: a token pasted bare has no name beside it for the
-    policy's rules, but the kernel holds it under ``api_token``; the question leaves the
-    kernel (for the model, the store, the server) with it hidden."""
-    token = "Kn0wnQx7Wm2Kd5Lr"
-    shell.user_ns["api_token"] = token
-    try:
-        fake_llm.script(Reply("It is hidden from me."))
-        settings = provider_settings(fake_llm, tmp_path)
-        answer = Chat(settings=settings).ask(f"is {token} still valid for north?", display=False)
-        assert answer.ok, answer.error
-    finally:
-        shell.user_ns.pop("api_token", None)
-    sent = json.dumps(fake_llm.requests, ensure_ascii=False)
-    assert token not in sent and "still valid for north" in sent
-    stored = (tmp_path / "c.sqlite3").read_bytes()
-    assert token.encode() not in stored
-
-
-def test_a_message_typed_in_the_kernels_chat_widget_hides_what_it_holds(
-    fake_llm: FakeLLM, tmp_path: Path, shell: InteractiveShell
-) -> None:
-    """The ``%chat`` widget answered by the kernel itself (its comm): a token pasted
-    bare in the message, or in an edit of it, leaves the kernel hidden, as a question
-    asked with ``%chat text`` does."""
-    token = "Wd9Qx7Wm2Kd5LrTz"
-    shell.user_ns["db_token"] = token
-    chat = Chat(settings=provider_settings(fake_llm, tmp_path))
-    try:
-        fake_llm.script(Reply("Hidden."))
-        body = {"type": "threads.create", "params": {"input": user_input(f"is {token} ok?")}}
-        chat._on_custom_msg(chat, {"type": Comm.REQUEST, "id": "r1", "body": json.dumps(body)}, [])
-        future = chat._requests.get("r1")  # None: already answered (and forgotten)
-        if future is not None:
-            future.result(timeout=60)
-    finally:
-        chat.close()
-        shell.user_ns.pop("db_token", None)
-    sent = json.dumps(fake_llm.requests, ensure_ascii=False)
-    assert len(fake_llm.requests) == 1 and "ok?" in sent and token not in sent
-    edit = {"type": "message.edit", "payload": {"item_id": "m1", "text": f"and {token}?"}}
-    shell.user_ns["db_token"] = token
-    try:
-        request = {"type": "threads.custom_action", "params": {"thread_id": "t", "action": edit}}
-        hidden = request_without_known_secrets(json.dumps(request))
-    finally:
-        shell.user_ns.pop("db_token", None)
-    assert token not in json.dumps(hidden) and "and " in json.dumps(hidden)
-    # The request's type after a long input (JSON keeps no order): hidden too.
-    late = {"params": {"input": user_input("x" * 8_000 + f" {token}")}, "type": "threads.create"}
-    shell.user_ns["db_token"] = token
-    try:
-        hidden = request_without_known_secrets(json.dumps(late))
-    finally:
-        shell.user_ns.pop("db_token", None)
-    assert token not in json.dumps(hidden) and "x" * 8_000 in json.dumps(hidden)
-
-
 def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:
     """``api_key = head + tail`` and ``"".join(parts)``: each piece holds part of the key
     under a name that says nothing; the kernel sees the key and hides its pieces."""
@@ -893,101 +543,3 @@ def test_the_pieces_a_secret_was_joined_from_are_hidden() -> None:
     for piece in (key[:6], key[6:15], key[15:]):
         assert piece not in shown, shown
     assert '"hello"' in shown and "prod" in shown
-
-
-class _EqSpyMeta(type):
-    def __eq__(cls, other: object) -> bool:
-        CALLS.append("metaclass __eq__")
-        return False
-
-    __hash__ = type.__hash__
-
-
-class _EqSpy(list, metaclass=_EqSpyMeta):  # type: ignore[misc]
-    pass
-
-
-def test_looking_for_a_secrets_pieces_runs_no_metaclass_eq() -> None:
-    """``type(value) in (list, tuple)`` compares the value's class with ``==``: a
-    metaclass's ``__eq__`` (user code) ran for every name while a secret's pieces were
-    looked for. The types are compared by identity."""
-    CALLS.clear()
-    known_secrets({"api_key": "sk-proj-Xq7Rz4Kp2Xw9Lm3Vn8Bt5Yc1", "rows": _EqSpy(["a"])})
-    assert CALLS == []
-
-
-def test_a_credential_holders_list_field_runs_no_metaclass_eq() -> None:
-    """A settings-like credential class (``AuthConfig``) with a list field whose class
-    has a metaclass ``__eq__``: reading the field compares its type by identity."""
-
-    class AuthConfig:
-        def __init__(self) -> None:
-            self.scopes = _EqSpy(["read", "write"])
-            self.token = SECRET
-
-    CALLS.clear()
-    ns = {"cfg": AuthConfig()}
-    known_secrets(ns)
-    run_tool("inspect_kernel_variable", {"name": "cfg"}, KernelView(ns))
-    assert CALLS == []
-
-
-def test_an_exceptions_arguments_run_no_metaclass_eq() -> None:
-    """An exception's message is read from its plain arguments; telling plain from not
-    compares each argument's type by identity, never with a metaclass's ``__eq__``."""
-    from jupyter_chatkit.context_policy.errors import exception_message
-
-    CALLS.clear()
-    exception_message(ValueError(_EqSpy(["a"])))
-    assert CALLS == []
-
-
-def test_an_exceptions_class_is_read_without_its_metaclass() -> None:
-    """Whose ``__str__`` an exception has, and its arguments' class names, are read from
-    the classes themselves: a metaclass's ``__getattribute__`` (``__module__`` saying
-    ``builtins``) made the notebook's ``__str__`` run, and its text be trusted."""
-    from jupyter_chatkit.context_policy.errors import exception_message
-
-    class Lies(type):
-        def __getattribute__(cls, name: str) -> Any:
-            CALLS.append(f"metaclass {name}")
-            return "builtins" if name == "__module__" else type.__getattribute__(cls, name)
-
-    class Failure(Exception, metaclass=Lies):
-        def __str__(self) -> str:
-            CALLS.append("__str__")
-            return "from user code"
-
-    class Arg(metaclass=Lies):
-        pass
-
-    CALLS.clear()
-    assert exception_message(Failure("plain")) == "plain"
-    assert "Arg" in exception_message(ValueError(Arg()))
-    assert CALLS == []
-
-
-def test_an_exceptions_type_name_is_read_without_its_metaclass() -> None:
-    """The error's kind the kernel records (``module.Name``) is read from the class
-    itself: a metaclass's ``__getattribute__`` (the notebook's code) never runs, and the
-    module it would claim is not taken."""
-    from jupyter_chatkit.context_policy.errors import exception_type
-    from jupyter_chatkit.kernel.error_description import describe_error
-
-    class Lies(type):
-        def __getattribute__(cls, name: str) -> Any:
-            CALLS.append(f"metaclass {name}")
-            return "builtins" if name == "__module__" else type.__getattribute__(cls, name)
-
-    class Failure(Exception, metaclass=Lies):
-        pass
-
-    CALLS.clear()
-    assert exception_type(Failure("x")).endswith("Failure")
-    assert exception_type(Failure("x")) != "Failure"  # its module is this test's
-    try:
-        raise Failure("plain")
-    except Failure as exc:
-        described = describe_error(exc)
-    assert described["type"].endswith("Failure")
-    assert CALLS == []
