@@ -122,13 +122,16 @@ const bareHost = (host: string): string => host.toLowerCase().replace(/^www\./, 
  */
 export function showDestination(a: Element): void {
   const href = cleanUrl(a.getAttribute("href") ?? "");
-  if (!/^https?:/i.test(href)) return; // relative (a notebook's file) or mailto
   let dest: URL;
   try {
-    dest = new URL(href);
+    dest = new URL(href, globalThis.location?.href);
   } catch {
     return;
   }
+  if (dest.protocol !== "https:" && dest.protocol !== "http:") return; // mailto
+  // A path of this server (a notebook's file) is where it reads; "//evil.example/login"
+  // is relative too, and goes to another site.
+  if (!/^https?:/i.test(href) && dest.origin === globalThis.location?.origin) return;
   const title = a.getAttribute("title");
   a.setAttribute("title", title && title !== dest.href ? `${title}\n${dest.href}` : dest.href);
   const text = a.textContent ?? "";

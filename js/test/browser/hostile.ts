@@ -409,6 +409,8 @@ test("a link whose text names another address, or a look-alike host, shows where
       code: shown('<a href="https://pandas.pydata.org/docs/">pandas.DataFrame</a>'),
       titled: shown('<a href="https://example.org/" title="Example">site</a>'),
       relative: shown('<a href="data/sales.csv">sales.com</a>'),
+      // Relative in form, on another site: "//host" keeps the page's scheme only.
+      otherSite: shown('<a href="//evil.example/login">paypal.com</a>'),
       file: shown('<a href="https://github.com/o/r/blob/main/README.md">README.md</a>'),
       module: shown('<a href="https://github.com/o/r/blob/main/setup.py">setup.py</a>'),
       country: shown('<a href="https://evil.example/">allegro.pl</a>'),
@@ -424,6 +426,8 @@ test("a link whose text names another address, or a look-alike host, shows where
   assert.deepEqual(out.code, ["pandas.DataFrame", "https://pandas.pydata.org/docs/"]);
   assert.deepEqual(out.titled, ["site", "Example\nhttps://example.org/"]);
   assert.deepEqual(out.relative, ["sales.com", null]);
+  const otherSite = `${new URL(base).protocol}//evil.example/login`;
+  assert.deepEqual(out.otherSite, ["paypal.com (evil.example)", otherSite]);
   // A file's name is not an address ("README.md": .md is Moldova's code); a country's is.
   assert.deepEqual(out.file, ["README.md", "https://github.com/o/r/blob/main/README.md"]);
   assert.deepEqual(out.module, ["setup.py", "https://github.com/o/r/blob/main/setup.py"]);
