@@ -13,6 +13,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Which calls take a credential or a key by position, and the words that send a text to them.
+from .call_rules import (
+    ASSIGNED_BEFORE,
+    CALL_WORDS,
+    CONNECT_CALLS,
+    CREDENTIAL_CALLS,
+    DECODE_CALLS,
+    ENV_VARIABLE_NAME,
+    GETTER_CALL,
+    KEY_CALLS,
+    NON_CREDENTIAL_CALLS,
+    RANDOM_KEY_CALL_SUFFIX,
+    RANDOM_KEY_CALLS,
+)
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 from .joined_rules import (
     FSTRING_FIELD_PART,
@@ -358,97 +372,6 @@ UNPACKING = (
 UNPACKING_HEAD = (
     r"(?:^|\n)[ \t]*['\"]?[(\[]?[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,100}[ \t]*,[ \t]*){1,20}$"
 )
-# Callees (their last part, normalised like names) whose positional string literals
-# after the first are credentials (the first is the user): login(user, password),
-# BasicAuth(login, password), simple_bind_s(dn, password). Callees with a secret name
-# (``Creds``, ``HTTPBasicAuth``, ``SecretStr``, ``set_password``) count too; with one
-# argument only, that one is the secret.
-CREDENTIAL_CALLS: list[str] = sorted(
-    {
-        # A client given a URL or an app's id, then the key (``Gitlab(url, token)``,
-        # ``algoliasearch(app_id, admin_key)``).
-        "algoliasearch",
-        "gitlab",
-        "authenticate",
-        "bind",
-        "bind_s",
-        "log_in",
-        "login",
-        "sign_in",
-        "signin",
-        "simple_bind",
-        "simple_bind_s",
-        "starttls_login",
-    }
-)
-# Callees (their last part, or their last two, normalised like names) whose first
-# positional literal is a key whatever its shape (a UUID, hex): ``Pinecone("…")``,
-# ``heroku3.from_key("…")``, ``wandb.login("…")``, ``OWM("…")``, ``Github("…")``.
-KEY_CALLS: list[str] = sorted(
-    {
-        "azure_key_credential",
-        "cognitive_services_credentials",
-        "cohere.client",
-        "cohere.client_v2",
-        "deepgram_client",
-        "fred",
-        "from_key",
-        "github",
-        "huggingface_hub.login",
-        "iam_authenticator",
-        "mistral",
-        "mistral_client",
-        "news_api_client",
-        "owm",
-        "pinecone",
-        "tavily_client",
-        "together",
-        "wandb.login",
-    }
-)
-# Callees (their last part, normalised like names) whose first positional literal is a
-# key when it looks random (their names are common words: ``TimeSeries("sales")`` stays):
-# Alpha Vantage's clients, Azure Speech's configs (``SpeechConfig("<hex>", "westus")``).
-RANDOM_KEY_CALLS: list[str] = sorted(
-    {
-        "alpha_vantage",
-        "crypto_currencies",
-        "foreign_exchange",
-        "fundamental_data",
-        "sector_performances",
-        "speech_config",
-        "speech_translation_config",
-        "tech_indicators",
-        "time_series",
-    }
-)
-# A named client's or API's class (``AcmeClient``, ``WeatherAPI``, normalised
-# ``acme_client``, ``weather_api``) is such a callee too: its first positional literal, or
-# a variable passed there (``k = "…"; AcmeClient(k)``), is a key when it looks random. Not
-# by position alone (``QdrantClient("localhost")``), nor a bare ``Client`` (``Client("<a
-# client id's UUID>")``, ``bigquery.Client("my-project")``, ``Client("tcp://…:8786")``).
-RANDOM_KEY_CALL_SUFFIX = r"[a-z0-9]_(?:client|api)$"
-# Callees that decode a literal into the value they return (``bytes.fromhex("…")``,
-# ``b64decode("…")``): set to a secret's name (``signing_key = bytes.fromhex("…")``), the
-# literal is that secret, written another way.
-DECODE_CALLS: list[str] = sorted(
-    {
-        "a2b_base64",
-        "a2b_hex",
-        "b16decode",
-        "b32decode",
-        "b64decode",
-        "b85decode",
-        "decodebytes",
-        "fromhex",
-        "standard_b64decode",
-        "unhexlify",
-        "urlsafe_b64decode",
-    }
-)
-# What a call set to a name follows: ``name = ``, ``name=`` (a keyword), ``"name": ``.
-# Group 1: the name.
-ASSIGNED_BEFORE = r"([A-Za-z_][A-Za-z0-9_]*)['\"]?[ \t]*(?::=|=|:)[ \t]*(?![\s\S])"
 # A name of an id right before a random-looking value (``version_id = "…"``,
 # ``"requestId": "…"``): an id, not a key (unless the name is a secret's: ``session_id``).
 # Group 1 or 2: the name.
@@ -462,34 +385,6 @@ ID_NAME_BEFORE = (
 # Any name right before a value (``"nextPageToken": "``): read by names.py (a cursor's
 # token, not a credential). Group 1: the name.
 NAME_BEFORE_VALUE = r"([A-Za-z_][A-Za-z0-9_]{0,60})['\"]?[ \t]*[=:][ \t]*['\"]?(?![\s\S])"
-# Words that let a text with no secret's name go to the call rules (``login(u, pw)``,
-# ``Pinecone("…")``): the credential and key calls' words.
-CALL_WORDS: list[str] = [
-    *("login", "connect", "bind", "ftp", "redis", "sign"),
-    *("pinecone", "owm(", "github(", "mistral", "fred(", "deepgram", "tavily", "newsapi"),
-    *("together(", "gitlab(", "algoliasearch("),
-    *("authenticator", "credential"),
-    *("timeseries(", "fundamentaldata(", "foreignexchange(", "cryptocurrencies("),
-    *("techindicators(", "sectorperformances(", "alphavantage(", "speechconfig("),
-    "speechtranslationconfig(",
-    *("client(", "api("),
-]
-# An environment variable's name (upper case) whose getter's default is its value when
-# the name is key-ish (``os.environ.get("KAGGLE_KEY", "…")``).
-ENV_VARIABLE_NAME = r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
-# Callees whose positional literals from the third on are credentials:
-# connect(host, user, password, db), FTP(host, user, passwd), Redis(host, port, db, pw).
-CONNECT_CALLS: list[str] = sorted(
-    {"connect", "connection", "ftp", "ftp_tls", "redis", "strict_redis", "mysql_connection"}
-)
-# Secret-named callees that fetch a secret by where it is (``get_secret("prod/db")``):
-# their literals are paths and ids, not the secret.
-GETTER_CALL = (
-    r"^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify"
-    r"|describe|rotate|revoke)_"
-)
-# Secret-named callees that name things about secrets, not hold them (``Session("x")``).
-NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
 
 
 # Environment variables kept and HTML references read: word_lists.py.

@@ -1,0 +1,131 @@
+"""Which calls take a credential, and how: part of the table of :mod:`.rules`, rendered
+into the TypeScript copy with the rest.
+
+Callees whose positional literals are credentials (``login(user, pw)``,
+``connect(host, user, pw)``), or a key (``Pinecone("…")``, a named client
+``AcmeClient(k)``), or decode one (``bytes.fromhex("…")``); the secret-named callees that
+fetch or name secrets rather than hold them (``get_secret("prod/db")``, ``Session("x")``);
+the words that send a text to these rules. Read by :mod:`.calls` and :mod:`.flows`.
+"""
+
+from __future__ import annotations
+
+# Callees (their last part, normalised like names) whose positional string literals
+# after the first are credentials (the first is the user): login(user, password),
+# BasicAuth(login, password), simple_bind_s(dn, password). Callees with a secret name
+# (``Creds``, ``HTTPBasicAuth``, ``SecretStr``, ``set_password``) count too; with one
+# argument only, that one is the secret.
+CREDENTIAL_CALLS: list[str] = sorted(
+    {
+        # A client given a URL or an app's id, then the key (``Gitlab(url, token)``,
+        # ``algoliasearch(app_id, admin_key)``).
+        "algoliasearch",
+        "gitlab",
+        "authenticate",
+        "bind",
+        "bind_s",
+        "log_in",
+        "login",
+        "sign_in",
+        "signin",
+        "simple_bind",
+        "simple_bind_s",
+        "starttls_login",
+    }
+)
+# Callees (their last part, or their last two, normalised like names) whose first
+# positional literal is a key whatever its shape (a UUID, hex): ``Pinecone("…")``,
+# ``heroku3.from_key("…")``, ``wandb.login("…")``, ``OWM("…")``, ``Github("…")``.
+KEY_CALLS: list[str] = sorted(
+    {
+        "azure_key_credential",
+        "cognitive_services_credentials",
+        "cohere.client",
+        "cohere.client_v2",
+        "deepgram_client",
+        "fred",
+        "from_key",
+        "github",
+        "huggingface_hub.login",
+        "iam_authenticator",
+        "mistral",
+        "mistral_client",
+        "news_api_client",
+        "owm",
+        "pinecone",
+        "tavily_client",
+        "together",
+        "wandb.login",
+    }
+)
+# Callees (their last part, normalised like names) whose first positional literal is a
+# key when it looks random (their names are common words: ``TimeSeries("sales")`` stays):
+# Alpha Vantage's clients, Azure Speech's configs (``SpeechConfig("<hex>", "westus")``).
+RANDOM_KEY_CALLS: list[str] = sorted(
+    {
+        "alpha_vantage",
+        "crypto_currencies",
+        "foreign_exchange",
+        "fundamental_data",
+        "sector_performances",
+        "speech_config",
+        "speech_translation_config",
+        "tech_indicators",
+        "time_series",
+    }
+)
+# A named client's or API's class (``AcmeClient``, ``WeatherAPI``, normalised
+# ``acme_client``, ``weather_api``) is such a callee too: its first positional literal, or
+# a variable passed there (``k = "…"; AcmeClient(k)``), is a key when it looks random. Not
+# by position alone (``QdrantClient("localhost")``), nor a bare ``Client`` (``Client("<a
+# client id's UUID>")``, ``bigquery.Client("my-project")``, ``Client("tcp://…:8786")``).
+RANDOM_KEY_CALL_SUFFIX = r"[a-z0-9]_(?:client|api)$"
+# Callees that decode a literal into the value they return (``bytes.fromhex("…")``,
+# ``b64decode("…")``): set to a secret's name (``signing_key = bytes.fromhex("…")``), the
+# literal is that secret, written another way.
+DECODE_CALLS: list[str] = sorted(
+    {
+        "a2b_base64",
+        "a2b_hex",
+        "b16decode",
+        "b32decode",
+        "b64decode",
+        "b85decode",
+        "decodebytes",
+        "fromhex",
+        "standard_b64decode",
+        "unhexlify",
+        "urlsafe_b64decode",
+    }
+)
+# What a call set to a name follows: ``name = ``, ``name=`` (a keyword), ``"name": ``.
+# Group 1: the name.
+ASSIGNED_BEFORE = r"([A-Za-z_][A-Za-z0-9_]*)['\"]?[ \t]*(?::=|=|:)[ \t]*(?![\s\S])"
+# Words that let a text with no secret's name go to the call rules (``login(u, pw)``,
+# ``Pinecone("…")``): the credential and key calls' words.
+CALL_WORDS: list[str] = [
+    *("login", "connect", "bind", "ftp", "redis", "sign"),
+    *("pinecone", "owm(", "github(", "mistral", "fred(", "deepgram", "tavily", "newsapi"),
+    *("together(", "gitlab(", "algoliasearch("),
+    *("authenticator", "credential"),
+    *("timeseries(", "fundamentaldata(", "foreignexchange(", "cryptocurrencies("),
+    *("techindicators(", "sectorperformances(", "alphavantage(", "speechconfig("),
+    "speechtranslationconfig(",
+    *("client(", "api("),
+]
+# An environment variable's name (upper case) whose getter's default is its value when
+# the name is key-ish (``os.environ.get("KAGGLE_KEY", "…")``).
+ENV_VARIABLE_NAME = r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"
+# Callees whose positional literals from the third on are credentials:
+# connect(host, user, password, db), FTP(host, user, passwd), Redis(host, port, db, pw).
+CONNECT_CALLS: list[str] = sorted(
+    {"connect", "connection", "ftp", "ftp_tls", "redis", "strict_redis", "mysql_connection"}
+)
+# Secret-named callees that fetch a secret by where it is (``get_secret("prod/db")``):
+# their literals are paths and ids, not the secret.
+GETTER_CALL = (
+    r"^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify"
+    r"|describe|rotate|revoke)_"
+)
+# Secret-named callees that name things about secrets, not hold them (``Session("x")``).
+NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
