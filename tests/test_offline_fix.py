@@ -360,3 +360,39 @@ async def test_asked_about_one_cell_it_answers_about_that_cell_and_no_other() ->
     # The cell that failed is still explained when asked about.
     tools, text = await answer("why does cell 2 fail?")
     assert "NameError" in text
+
+
+@pytest.mark.asyncio
+async def test_an_error_from_before_the_assistant_was_loaded_is_the_one_asked_about() -> None:
+    """A notebook failed, then loaded the assistant (`%load_ext jupyter_chatkit`), then
+    asked `%%chat explain the error in cell 2`: the kernel read its history, whose runs
+    carry no error (it recorded none yet), and the error only as its ``last_error``
+    (``sys.last_value``: no count, its traceback starting in ``Cell In[2]``). It was
+    answered 'I found no error output'; now that error is cell 2's, fixed from its
+    source."""
+    tb = "Cell In[2], line 1\n    1/0\nZeroDivisionError: division by zero"
+    cells = {
+        "from": "kernel_execution_history",
+        "cells": [
+            {"execution_count": 1, "cell_type": "code", "source": "x = [1, 2, 3]"},
+            {"execution_count": 2, "cell_type": "code", "source": "1/0"},
+            {"execution_count": 3, "cell_type": "code", "source": "%load_ext jupyter_chatkit"},
+        ],
+        "last_error": {"type": "ZeroDivisionError", "message": "division by zero", "traceback": tb},
+    }
+    for question in ("explain the error in cell 2", "fix my error"):
+        history = [
+            {"role": "user", "content": question},
+            {"type": "function_call", "call_id": "c1", "name": "get_notebook_cells"},
+            {"type": "function_call_output", "call_id": "c1", "output": json.dumps(cells)},
+        ]
+        history[1]["arguments"] = ""
+        tools = with_namespace({"x": [1, 2, 3]})
+        out = await run(tools.agent(), history, tools)
+        assert "ZeroDivisionError" in said(out), question
+        assert "1/0" in card_code(tools) or "/ 0" in card_code(tools), question
+    # Asked about another cell: not that error.
+    history[0] = {"role": "user", "content": "explain the error in cell 1"}
+    tools = with_namespace({"x": [1, 2, 3]})
+    out = await run(tools.agent(), history, tools)
+    assert "ZeroDivisionError" not in said(out)

@@ -182,8 +182,37 @@ def find_errors(value: Any, source: str = "", where: str = "") -> Iterator[Found
         message = _CELL_FILE.sub(r"(line \1)", str(error.get("message", "")))
         yield FoundError(error["type"], message, tb, source, where)
     for key, item in value.items():
-        if key != "error" and isinstance(item, dict | list):
+        if key == "last_error" and isinstance(item, dict):
+            yield from find_errors(_placed(item, value), source, where)
+        elif key != "error" and isinstance(item, dict | list):
             yield from find_errors(item, source, where)
+
+
+# The first line of an IPython traceback that starts in a cell: "Cell In[2], line 1".
+_CELL_IN = re.compile(r"^\s*(?:Cell|Input) In ?\[(\d+)\]")
+
+
+def _placed(error: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The kernel's ``last_error`` (``{type, message, traceback}``, the run's
+    ``execution_count`` when it was recorded) as the record of that run: its count, else
+    the one its traceback starts in, and the run's source from the cells read with it.
+    An error from before the kernel recorded errors is in no cell read (a notebook
+    failed, then loaded the assistant), so it is known only there."""
+    count = error.get("execution_count")
+    if not isinstance(count, int) or isinstance(count, bool):
+        found = _CELL_IN.match(str(error.get("traceback") or ""))
+        count = int(found.group(1)) if found else None
+    runs = [
+        cell
+        for key in ("cells", "run_not_in_file")
+        if isinstance(result.get(key), list)
+        for cell in result[key]
+        if isinstance(cell, dict) and cell.get("execution_count") == count
+    ]
+    source = next((c["source"] for c in runs if isinstance(c.get("source"), str)), "")
+    # A saved notebook's cell has its place too ("cell 3"); a run of the history has not.
+    place = {k: runs[0][k] for k in ("index",) if runs and k in runs[0]}
+    return {"error": error, "source": source, "execution_count": count, **place}
 
 
 def _tb(value: Any) -> str:
