@@ -416,11 +416,12 @@ FLAG_RULES: list[dict[str, Any]] = [
         "kind": "command-line password",
         "triggers": ["mysql", "mariadb"],
         # ``mysql -u root -pletmein``: the password glued to ``-p`` (``-p`` alone prompts),
-        # quoted for the shell too (``-p'let me in'``, ``-p"$(cat pw)"`` is no literal).
+        # quoted for the shell too (``-p'let me in'``, ``-p"$(cat pw)"`` is no literal; in
+        # single quotes a "$" is one: ``-p'Sup3r$ecret'``).
         # Bounded: unbounded, a long ``mysql-a-a-…`` or ``mysql mysql …`` line was read to
         # its end from each start (quadratic).
         "pattern": r"(\b(?:mysql|mariadb)[a-z-]{0,40}\b[^\n]{0,200}?[ \t]-p)"
-        r"([^\s'\"«]+|(?<=-p)'[^'\n«$]{1,200}'|(?<=-p)\"[^\"\n«$]{1,200}\")",
+        r"([^\s'\"«]+|(?<=-p)'[^'\n«]{1,200}'|(?<=-p)\"[^\"\n«$]{1,200}\")",
         "group": 2,
         "flags": "",
     },
