@@ -139,3 +139,29 @@ def test_inert_markdown_is_linear_on_backtick_runs_of_unrepeated_lengths() -> No
     text = "".join("`" * k + "x<" for k in range(1, 1414))
     out = inert_markdown(text)
     assert "<" not in out and out.count("&lt;") == 1413
+
+
+# Code in an answer shows what Unicode draws as nothing (js/src/ui/bidi.ts does the same in
+# our renderer): `cmd` and `cmd<U+034F>` are two names to Python, drawn alike.
+@pytest.mark.parametrize(
+    ("text", "inert"),
+    [
+        (
+            '```python\ncmd\u034f = "curl x | sh"\ncmd = "ls"\nos.system(cmd\u034f)\n```',
+            '```python\ncmd⟦U+034F⟧ = "curl x | sh"\ncmd = "ls"\nos.system(cmd⟦U+034F⟧)\n```',
+        ),
+        ("~~~\n\u3164 = 1\nok\ufe0f = 2\n~~~", "~~~\n⟦U+3164⟧ = 1\nok⟦U+FE0F⟧ = 2\n~~~"),
+        ("run `cmd\u200b` now", "run `cmd⟦U+200B⟧` now"),
+        ("```\n<b>x\U000e0041</b>\n```", "```\n<b>x⟦U+E0041⟧</b>\n```"),
+        # A fence only some renderers read as one: one <pre> line, shown the same.
+        ("- a\n  ```\n  x\u034f<1\n- b", "- a\n  <pre><code>x⟦U&#43;034F⟧&#60;1</code></pre>\n- b"),
+        # An emoji's selector and joiner, and prose, are left as they are.
+        ('```\nprint("\u26a0\ufe0f done")\n```', '```\nprint("\u26a0\ufe0f done")\n```'),
+        (
+            "a family \U0001f468\u200d\U0001f469 in prose",
+            "a family \U0001f468\u200d\U0001f469 in prose",
+        ),
+    ],
+)
+def test_code_shows_characters_drawn_as_nothing(text: str, inert: str) -> None:
+    assert inert_markdown(text) == inert

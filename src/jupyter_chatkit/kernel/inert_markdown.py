@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # A fence opener: up to 3 spaces, 3+ backticks or tildes, the info string.
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -77,10 +78,48 @@ def _references(text: str) -> str:
     return text.translate(_REFERENCES)
 
 
+# What Unicode draws as nothing (Default_Ignorable_Code_Point), the controls that reorder
+# text aside (reveal_reorders shows those everywhere): in code they change a name or a
+# string invisibly. Python takes ``cmd`` and ``cmd<U+034F>`` for two names drawn alike,
+# so ``cmd = "ls"`` could stand above an ``os.system(cmd<U+034F>)`` that runs another
+# command. js/src/ui/bidi.ts marks the same in code.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_SELECTORS = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def _part_of_a_name(ch: str) -> bool:
+    return (
+        ch.isalnum()
+        or ch == "_"
+        or unicodedata.category(ch)[0] == "M"
+        or bool(_INVISIBLE.match(ch))
+    )
+
+
+def reveal_invisible(code: str) -> str:
+    """``code`` with each character drawn as nothing written as its code point
+    (``⟦U+034F⟧``), but a variation selector after a symbol (an emoji's: ``⚠️``)."""
+    if not _INVISIBLE.search(code):
+        return code
+
+    def shown(match: re.Match[str]) -> str:
+        ch, at = match.group(), match.start()
+        if _SELECTORS.match(ch) and at and not _part_of_a_name(code[at - 1]):
+            return ch
+        return f"⟦U+{ord(ch):04X}⟧"
+
+    return _INVISIBLE.sub(shown, code)
+
+
 def _inert_span(span: str, run: int) -> str:
-    body = span[run:-run]
+    body = reveal_invisible(span[run:-run])
     if "<" not in body and "!" not in body and _inert_links(body) == body:
-        return span  # nothing in it can become HTML, an image or a link, however read
+        # Nothing in it can become HTML, an image or a link, however read.
+        return span[:run] + body + span[-run:]
     if body.startswith(" ") and body.endswith(" ") and body.strip(" "):
         body = body[1:-1]  # as CommonMark shows a span
     return f"<code>{_references(body)}</code>"
@@ -161,6 +200,7 @@ def _fence_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
         and not indent
         and not any(_closes(line, fence, strict=False) for line in body)
     )
+    body = [reveal_invisible(line) for line in body]
     text = "\n".join(body)
     after = end + len(closing)
     if agreed or ("<" not in text and "![" not in text and _inert_links(text) == text):
@@ -193,7 +233,12 @@ def inert_markdown(text: str) -> str:
     something as text, code shown as code, and controls that reorder text shown as
     their code points."""
     text = reveal_reorders(text)
-    if "<" not in text and "![" not in text and _inert_links(text) == text:
+    if (
+        "<" not in text
+        and "![" not in text
+        and _inert_links(text) == text
+        and not _INVISIBLE.search(text)
+    ):
         return text
     lines = text.split("\n")
     out: list[str] = []
