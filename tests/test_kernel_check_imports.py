@@ -65,6 +65,7 @@ LAZY_PATTERNS = (
     "context_policy/calls.py",
     "context_policy/escaped_lines.py",
     "context_policy/values.py",
+    "context_policy/shown.py",
     "context_policy/tables.py",
     "context_policy/html_tables.py",
     "context_policy/loose.py",

@@ -404,6 +404,7 @@ export function marker(what: string): string {
   return `${RULES.placeholderOpen}${what}${RULES.placeholderClose}`;
 }
 
+// What a cell shows when its last line names a secret (Python's context_policy/shown.py).
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 // Secret names that usually hold an object, not a secret (`session.get(url).text`).
 const OBJECT_NAMES = new Set(["session", "sess", "cookies", "cookie", "auth"]);
@@ -450,7 +451,7 @@ export function namesOneOf(source: string, names: ReadonlySet<string>): boolean 
 
 // How a line reads a variable without showing its text (`x.shape`, `len(x)`,
 // `isinstance(x, str)`, `x is None`, `not x`); anything else shows it (`print(x)`,
-// `x.strip()`, `x[::-1]`, `"…" + x`, `f"{x}"`). Mirrors Python's values.py.
+// `x.strip()`, `x[::-1]`, `"…" + x`, `f"{x}"`). Mirrors Python's shown.py.
 const ATTRIBUTE_AFTER = /^\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\(?)/;
 const COMPARED_AFTER = /^\s*(?:==|!=|<=|>=|<(?!<)|>(?!>)|is\b|in\b|not\s+in\b)/;
 const COMPARED_BEFORE = /(?:==|!=|<=|>=|(?<![<-])<|(?<![>-])>|\bis|\bnot)\s*$/;

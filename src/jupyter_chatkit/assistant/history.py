@@ -30,14 +30,14 @@ from openai.types.responses.response_input_item_param import Message
 from ..context_policy import error_rules
 from ..context_policy.errors import with_cell_lines
 from ..context_policy.html_text import html_text
-from ..context_policy.streams import merged_streams, multiline_text
-from ..context_policy.values import (
-    aliases,
+from ..context_policy.shown import (
     hide_shown_credential,
     hide_shown_secret,
     names_one_of,
     names_secret,
 )
+from ..context_policy.streams import merged_streams, multiline_text
+from ..context_policy.values import aliases
 from ..private_cells import KEPT_OUT_NOTE, is_private
 from ..protocol import MAX_TOOL_OUTPUT_BYTES, STEP_UNDO_KEY, RequestContext
 from ..store.codec import StoredItems, dump_item

@@ -12,22 +12,24 @@ from typing import Any
 from .calls import pair_hides
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
+from .shown import (
+    hide_cell_outputs,
+    hide_shown_credential,
+    hide_shown_secret,
+    names_one_of,
+    names_secret,
+)
 from .streams import multiline_text, split_streams
 from .values import (
     _plain_key,
     aliases,
     describe_hidden,
-    hide_cell_outputs,
-    hide_shown_credential,
-    hide_shown_secret,
     holds_short_password,
     is_keyish_name,
     is_secret_pair,
     is_user_keyed_password,
     looks_random,
     names_id_or_digest,
-    names_one_of,
-    names_secret,
 )
 
 # Values under a secret name that say nothing and may stay (flags, empties).

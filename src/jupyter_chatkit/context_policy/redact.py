@@ -46,6 +46,7 @@ from .prepared import (
     prepared,
     text_memo,
 )
+from .shown import hide_shown_secret, names_secret
 from .spread import Spread
 from .tables import TableRedaction
 from .unpacking import after_unpacking_names, hide_unpacked
@@ -57,7 +58,6 @@ from .values import (
     annotates,
     describe_hidden,
     fstring_keeps,
-    hide_shown_secret,
     is_keyish_name,
     is_secret_pair,
     keeps_unquoted,
@@ -65,11 +65,11 @@ from .values import (
     looks_like_password,
     looks_like_user_password,
     looks_random,
-    names_secret,
     shows_rest_of_key,
 )
 
-# Judging names and values lives in names.py and values.py; these stay importable here.
+# Judging names and values lives in names.py and values.py, what a cell shows in shown.py;
+# these stay importable here.
 __all__ = [
     "MIN_EXACT_CHARS",
     "REDACT_MARGIN",

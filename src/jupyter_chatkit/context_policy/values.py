@@ -1,32 +1,26 @@
 """What a value under a name is: a secret pair, code kept readable, a random or
-password-shaped word, a digest; what a cell shows when its last line names a secret.
-Shared by the redactor and its passes; mirrors the value helpers of
-``js/lab/src/redactnames.ts``."""
+password-shaped word, a digest. Shared by the redactor and its passes; mirrors the value
+helpers of ``js/lab/src/redactnames.ts``. (What a cell shows when its last line names a
+secret: :mod:`.shown`.)"""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import re
-from collections.abc import Callable
 from typing import Any
 
 from . import rules
 from .compiled_rules import (
-    ASSIGNMENT_LINE,
     CREDENTIAL_VALUE,
     KEEP_VALUE,
-    OBJECT_NAMES,
     PLACEHOLDER_VALUE,
     PROSE_VALUE,
-    WORD,
 )
 from .flows import positional_aliases
 from .lazy_patterns import lazy_compile
 from .names import (
-    is_placeholder,
     is_secret_name,
-    marker,
     names_cursor_token,
     names_words,
     normalize_name,
@@ -46,7 +40,6 @@ _EXPRESSION_PART = lazy_compile(rules.EXPRESSION_PART)
 _FSTRING_NAME = lazy_compile(r"\{([A-Za-z_][A-Za-z0-9_]*)[!:}]")
 _KEEP_NAMES = frozenset({"None", "True", "False", "null", "undefined", "nil", "self", "this"})
 _KEYISH = lazy_compile(rules.KEYISH_NAME_PATTERN)
-_ENV_READ = lazy_compile(rules.ENV_READ_NAME)
 _RANDOM = lazy_compile(rules.HIGH_ENTROPY_VALUE)
 _KEY_NOT_UUID = lazy_compile(rules.KEY_NOT_UUID_NAME)
 _UUID = lazy_compile(rules.UUID_VALUE)
@@ -466,177 +459,6 @@ def expression_pieces(expression: str) -> list[str]:
         elif name and name not in _KEEP_NAMES:
             names.append(name)
     return names if at == len(expression.rstrip()) and joins else []
-
-
-def _shown_line(source: str) -> str | None:
-    """A cell's last line of code (comments and blank lines skipped), or None when there
-    is none or it is an assignment (``x = ...`` shows nothing)."""
-    for line in reversed(source[-2000:].splitlines()):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        return None if ASSIGNMENT_LINE.match(stripped) else stripped
-    return None
-
-
-def names_secret(source: str) -> bool:
-    """True when a cell's last line names a secret (``%env DB_PASSWORD``, ``print(token)``,
-    ``os.environ["API_KEY"]``): what the cell prints or returns may be that secret."""
-    shown = _shown_line(source)
-    if shown is None:
-        return False
-    head = shown[:500]
-    # ``getpass.getpass()`` alone returns (and shows) what the person typed.
-    return (
-        "getpass(" in shown
-        or any(
-            is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES for w in WORD.findall(head)
-        )
-        # ``print(os.getenv("OPENAI_KEY"))``: a name read from the environment whose last
-        # part is key-ish (not ``SSH_KEY_PATH``).
-        or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(head))
-    )
-
-
-def names_one_of(source: str, names: frozenset[str]) -> bool:
-    """True when a cell's last line names one of ``names`` (variables the notebook passes
-    where a credential goes, :func:`aliases`): ``print(x)`` or ``x`` after
-    ``connect(host, user, x)`` shows that credential, whatever ``x`` is called."""
-    shown = _shown_line(source) if names else None
-    if shown is None:
-        return False
-    head = shown[:500]
-    return any(
-        w.group() in names and _shows_value(head, w.start(), w.end()) for w in WORD.finditer(head)
-    )
-
-
-# How a line reads a variable without showing its text (``x.shape``, ``len(x)``,
-# ``isinstance(x, str)``, ``x is None``, ``not x``); anything else shows it (``print(x)``,
-# ``x.strip()``, ``x[::-1]``, ``"…" + x``, ``f"{x}"``). Mirrored by redactnames.ts.
-_ATTRIBUTE_AFTER = lazy_compile(r"\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\(?)")
-_COMPARED_AFTER = lazy_compile(r"\s*(?:==|!=|<=|>=|<(?!<)|>(?!>)|is\b|in\b|not\s+in\b)")
-_COMPARED_BEFORE = lazy_compile(r"(?:==|!=|<=|>=|(?<![<-])<|(?<![>-])>|\bis|\bnot)\s*\Z")
-_PROPERTY_CALL_BEFORE = lazy_compile(
-    r"(?<![A-Za-z0-9_.])(len|type|bool|isinstance|id|callable|hasattr)\s*\(\s*\Z"
-)
-_ONLY_ARGUMENT = lazy_compile(r"\s*\)")
-_AN_ARGUMENT = lazy_compile(r"\s*[),]")
-# A string's methods that return a flag or a count, not text.
-_COUNTING_METHODS = frozenset(
-    [
-        "startswith",
-        "endswith",
-        "isalnum",
-        "isalpha",
-        "isascii",
-        "isdecimal",
-        "isdigit",
-        "isidentifier",
-        "islower",
-        "isnumeric",
-        "isprintable",
-        "isspace",
-        "istitle",
-        "isupper",
-        "count",
-        "find",
-        "rfind",
-        "index",
-        "rindex",
-        "__len__",
-        "__sizeof__",
-    ]
-)
-# Attributes that may hold the text itself (``auth.password``, ``x.value``, ``x.__dict__``).
-_TEXT_ATTRIBUTES = frozenset(
-    [
-        "value",
-        "text",
-        "content",
-        "data",
-        "raw",
-        "string",
-        "str",
-        "plain",
-        "decoded",
-        "dict",
-        "args",
-        "secret",
-    ]
-)
-
-
-def _shows_value(line: str, start: int, end: int) -> bool:
-    """True unless the name at ``line[start:end]`` is only read for a property of its
-    value: an attribute (``x.shape``, ``x.dtype``, ``x.__class__``; not one that may hold
-    text, ``x.value``, ``x.password``), a method returning a flag or a count
-    (``x.startswith("sk-")``; any other call, ``x.strip()``, shows text), the one argument
-    of ``len``/``type``/``bool``/``id``/``callable`` (the first of ``isinstance``/
-    ``hasattr``), or a comparison's side (``x is None``, ``x == y``, ``not x``)."""
-    after, before = line[end:], line[:start]
-    attribute = _ATTRIBUTE_AFTER.match(after)
-    if attribute:
-        name, called = attribute.group(1, 2)
-        if called:
-            return name not in _COUNTING_METHODS
-        return is_secret_name(name) or name.strip("_").lower() in _TEXT_ATTRIBUTES
-    if _COMPARED_AFTER.match(after) or _COMPARED_BEFORE.search(before):
-        return False
-    call = _PROPERTY_CALL_BEFORE.search(before)
-    closes = _ONLY_ARGUMENT if call and call.group(1) == "type" else _AN_ARGUMENT
-    return not (call and closes.match(after))
-
-
-def hide_shown_secret(text: str) -> str:
-    """A one-line output of a cell that :func:`names_secret` as a placeholder (a flag, a
-    short number or an empty output stays); longer outputs are left to the rules."""
-    inner = text.strip()
-    if not inner or "\n" in inner or len(inner) > 2000 or is_placeholder(inner.strip("'\"")):
-        return text
-    if KEEP_VALUE.match(inner.strip("'\"").lower()):
-        return text
-    return marker(f"str, {len(inner.strip(chr(39) + chr(34))):,} chars")
-
-
-# What a password has and a name (of a user, a database, a host) mostly has not.
-_CREDENTIAL_CHAR = lazy_compile(r"[^A-Za-z_.\- ]")
-
-
-def passed_credential(value: str) -> bool:
-    """Whether ``value``, passed where a credential goes (:func:`aliases`), is taken for
-    one: call positions are read by rule, so only a value with a digit or a symbol is
-    (``sales-warehouse``, a database's name passed after the password, is not)."""
-    return _CREDENTIAL_CHAR.search(value) is not None
-
-
-def hide_shown_credential(text: str) -> str:
-    """:func:`hide_shown_secret` for a cell whose last line names a variable passed where
-    a credential goes (:func:`names_one_of`), when its value is taken for one
-    (:func:`passed_credential`)."""
-    inner = text.strip().strip("'\"")
-    return hide_shown_secret(text) if passed_credential(inner) else text
-
-
-def hide_cell_outputs(outputs: list[Any], hide: Callable[[str], str]) -> list[Any]:
-    """A cell's ``outputs`` (ours or nbformat's shape) with each one's text but an error's
-    (``text``, ``data["text/plain"]``; a string or a list of lines) passed through
-    ``hide`` (:func:`hide_shown_secret` for a cell whose last line names a secret)."""
-    shown = []
-    for output in outputs:
-        if isinstance(output, dict) and output.get("output_type") != "error":
-            output = dict(output)
-            if isinstance(output.get("text"), str | list):
-                output["text"] = hide(_joined(output["text"]))
-            data = output.get("data")
-            if isinstance(data, dict) and isinstance(data.get("text/plain"), str | list):
-                output["data"] = {**data, "text/plain": hide(_joined(data["text/plain"]))}
-        shown.append(output)
-    return shown
-
-
-def _joined(text: str | list[Any]) -> str:
-    return text if isinstance(text, str) else "".join(t for t in text if isinstance(t, str))
 
 
 _ID_NAME_BEFORE = lazy_compile(rules.ID_NAME_BEFORE)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context_policy import RESULT_BUDGET, dumps
 from ..context_policy.redact import hide_shown_secret, names_secret
-from ..context_policy.values import hide_cell_outputs
+from ..context_policy.shown import hide_cell_outputs
 from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
 from .kept_names import LiveCells, pushed_for, pushed_live

@@ -35,7 +35,7 @@ from .. import parse_json
 from ..context_policy.environ import is_env_allowed
 from ..context_policy.names import is_secret_name, unnumbered
 from ..context_policy.redact import Redactor
-from ..context_policy.values import passed_credential
+from ..context_policy.shown import passed_credential
 from .held_text import MAX_CHARS, worth
 from .history_names import HISTORY_NAMES, credential_names, prompted_names
 from .secret_walk import ITEMS, Walk
