@@ -6,22 +6,42 @@ subclass's properties): its parameter names are those of its class's ``__init__`
 signature, found without running descriptors (scikit-learn's own rule: every keyword of
 ``__init__`` is a parameter, stored under its name), and their values, like the fitted
 facts (``feature_names_in_``, ``classes_``, ``n_features_in_``), are read from the
-instance's ``__dict__``.
+instance's ``__dict__``. Those values are the user's too: a list, tuple or array is read
+as one only when it is exactly that type (``isinstance`` asks a value's ``__class__``, a
+subclass's ``len`` or slicing is its own code), a step's name only when it is a ``str``.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any
 
 from .common import brief, cell_value, hidden, hides
-from .typeinfo import instance_dict, qualname
+from .typeinfo import instance_dict, is_a, qualname
 
 MAX_DEPTH = 4
 PARAMS = 30
 FEATURES = 50
 CLASSES = 20
 STEPS = 30
+
+
+def _name(value: Any) -> str:
+    """A step's name: a ``str`` as it is, anything else by its type (no ``__str__`` run)."""
+    return str.__str__(value) if is_a(value, str) else f"<{qualname(value)}>"
+
+
+def _pairs(steps: Any, size: int) -> list[tuple[Any, ...]]:
+    """The first tuples of at least ``size`` items of a plain list of steps (none else)."""
+    if type(steps) is not list:
+        return []
+    return [s for s in steps[:STEPS] if type(s) is tuple and len(s) >= size]
+
+
+def _plain_array(value: Any) -> bool:
+    np = sys.modules.get("numpy")
+    return np is not None and type(value) is np.ndarray and value.ndim == 1
 
 
 def _own_dict(est: Any) -> dict[str, Any]:
@@ -63,11 +83,7 @@ def _param_value(name: str, value: Any, depth: int) -> Any:
         return hidden(value)
     if _is_estimator(value):
         return estimator_tree(value, depth + 1)
-    return (
-        cell_value(value, 120)
-        if not isinstance(value, list | tuple | dict)
-        else brief(value, 200, 2)
-    )
+    return cell_value(value, 120) if not is_a(value, (list, tuple, dict)) else brief(value, 200, 2)
 
 
 def _fitted(est: Any) -> dict[str, Any]:
@@ -78,8 +94,8 @@ def _fitted(est: Any) -> dict[str, Any]:
     if "n_features_in_" in own:
         out["n_features_in_"] = cell_value(own["n_features_in_"])
     for key, limit in (("feature_names_in_", FEATURES), ("classes_", CLASSES)):
-        values = own.get(key)
-        if values is not None and hasattr(values, "tolist") and getattr(values, "ndim", 0) == 1:
+        values: Any = own.get(key)
+        if _plain_array(values):
             items = values[:limit].tolist()
             out[key] = [cell_value(v, 100) for v in items]
             if len(values) > limit:
@@ -97,19 +113,18 @@ def estimator_tree(est: Any, depth: int = 0) -> dict[str, Any]:
     steps = own.get("steps")
     transformers = own.get("transformers")
     params = _params(est)
-    if isinstance(steps, list):
+    if type(steps) is list:
         out["steps"] = [
-            {"name": str(name), **_step(step, depth)}
-            for name, step in (s for s in steps[:STEPS] if isinstance(s, tuple) and len(s) == 2)
+            {"name": _name(name), **_step(step, depth)}
+            for name, step in (s for s in _pairs(steps, 2) if len(s) == 2)
         ]
         if len(steps) > STEPS:
             out["more_steps"] = len(steps) - STEPS
         params = {k: v for k, v in params.items() if k != "steps"}
-    if isinstance(transformers, list):
+    if type(transformers) is list:
         out["transformers"] = [
-            {"name": str(t[0]), **_step(t[1], depth), "columns": brief(t[2], 200, 1)}
-            for t in transformers[:STEPS]
-            if isinstance(t, tuple) and len(t) >= 3
+            {"name": _name(t[0]), **_step(t[1], depth), "columns": brief(t[2], 200, 1)}
+            for t in _pairs(transformers, 3)
         ]
         params = {k: v for k, v in params.items() if k != "transformers"}
     shown = dict(list(params.items())[:PARAMS])
@@ -117,7 +132,7 @@ def estimator_tree(est: Any, depth: int = 0) -> dict[str, Any]:
     if len(params) > PARAMS:
         out["more_params"] = len(params) - PARAMS
     out.update(_fitted(est))
-    if isinstance(steps, list) and out.get("steps"):
+    if type(steps) is list and out.get("steps"):
         # A pipeline is fitted when its last step is; its inputs are its first step's.
         first, last = out["steps"][0], out["steps"][-1]
         out["fitted"] = bool(last.get("fitted"))
@@ -128,8 +143,8 @@ def estimator_tree(est: Any, depth: int = 0) -> dict[str, Any]:
 
 
 def _step(step: Any, depth: int) -> dict[str, Any]:
-    if isinstance(step, str):
-        return {"estimator": step}  # "drop" / "passthrough"
+    if is_a(step, str):
+        return {"estimator": _name(step)}  # "drop" / "passthrough"
     if _is_estimator(step):
         return estimator_tree(step, depth + 1)
     return {"type": qualname(step)}
@@ -140,13 +155,13 @@ def summarize_estimator(est: Any) -> dict[str, Any]:
     own = _own_dict(est)
     out: dict[str, Any] = {}
     steps = own.get("steps")
-    if isinstance(steps, list):
+    if type(steps) is list:
         out["steps"] = [
-            f"{name}: {qualname(step) if not isinstance(step, str) else step}"
-            for name, step in (s for s in steps[:STEPS] if isinstance(s, tuple) and len(s) == 2)
+            f"{_name(name)}: {_name(step) if is_a(step, str) else qualname(step)}"
+            for name, step in (s for s in _pairs(steps, 2) if len(s) == 2)
         ]
     facts = _fitted(est)
-    if isinstance(steps, list) and steps:
+    if type(steps) is list and steps:
         tree = estimator_tree(est)
         facts = {k: tree[k] for k in ("fitted", "n_features_in_", "feature_names_in_") if k in tree}
         last = tree["steps"][-1] if tree.get("steps") else {}
