@@ -944,6 +944,15 @@ export const RULES = {
       "flags": ""
     },
     {
+      "kind": "password in text",
+      "triggers": [
+        "variable"
+      ],
+      "pattern": "(\\bvariable[ \\t]+\\\"[A-Za-z0-9_-]{0,40}(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)[A-Za-z0-9_-]{0,20}\\\"[ \\t]*\\{[^{}]{0,500}?\\bdefault[ \\t]*=[ \\t]*\\\")([^\\\"\\n«]{1,500})(?=\\\")",
+      "group": 2,
+      "flags": "i"
+    },
+    {
       "kind": ".pgpass password",
       "triggers": [
         ":"
@@ -3054,6 +3063,7 @@ export const RULES = {
     "using",
     "v1.0-",
     "value",
+    "variable",
     "vault",
     "wachtwoord",
     "wandb",

@@ -214,6 +214,19 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "flags": "",
     },
     {
+        "kind": "password in text",
+        "triggers": ["variable"],
+        # Terraform/HCL: ``variable "db_password" { default = "x" }``: the block's name says
+        # what its default holds (the name and the value on different lines, so no name
+        # rule reads them as a pair). Not past the block's end.
+        "pattern": r"(\bvariable[ \t]+\"[A-Za-z0-9_-]{0,40}"
+        + LABEL_SECRET
+        + r"[A-Za-z0-9_-]{0,20}\""
+        r"[ \t]*\{[^{}]{0,500}?\bdefault[ \t]*=[ \t]*\")([^\"\n«]{1,500})(?=\")",
+        "group": 2,
+        "flags": "i",
+    },
+    {
         "kind": ".pgpass password",
         "triggers": [":"],
         # ``host:port:database:user:password`` lines (``*`` for any); the host has a
