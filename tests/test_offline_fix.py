@@ -396,3 +396,21 @@ async def test_an_error_from_before_the_assistant_was_loaded_is_the_one_asked_ab
     tools = with_namespace({"x": [1, 2, 3]})
     out = await run(tools.agent(), history, tools)
     assert "ZeroDivisionError" not in said(out)
+    # Read from a file saved by an older kernel, whose counts this kernel's runs reuse:
+    # the failed run is this kernel's In[2] (not yet saved), not the file's cell of count 2.
+    saved = {
+        "from": "notebook_file",
+        "cells": [
+            {"index": 0, "cell_type": "code", "source": "y = 0", "execution_count": 2},
+        ],
+        "run_not_in_file": [{"execution_count": 2, "cell_type": "code", "source": "1/0"}],
+        "last_error": cells["last_error"],
+    }
+    history = [
+        {"role": "user", "content": "why did it fail?"},
+        {"type": "function_call", "call_id": "c1", "name": "get_notebook_cells", "arguments": ""},
+        {"type": "function_call_output", "call_id": "c1", "output": json.dumps(saved)},
+    ]
+    tools = with_namespace({"y": 0})
+    await run(tools.agent(), history, tools)
+    assert "1/0" in card_code(tools) and "y" not in card_code(tools)

@@ -204,7 +204,8 @@ def _placed(error: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
         count = int(found.group(1)) if found else None
     runs = [
         cell
-        for key in ("cells", "run_not_in_file")
+        # This kernel's own runs first: a saved file's counts may be an older kernel's.
+        for key in ("run_not_in_file", "cells")
         if isinstance(result.get(key), list)
         for cell in result[key]
         if isinstance(cell, dict) and cell.get("execution_count") == count
