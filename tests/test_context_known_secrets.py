@@ -180,6 +180,26 @@ def test_a_key_files_path_under_a_secret_name_is_not_hidden_everywhere(
     assert "Hq7vR2mX9kLp" not in text, text
 
 
+def test_a_password_in_an_environment_variables_url_is_hidden_where_it_shows_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``DATABASE_URL``, ``REDIS_URL``, ``HTTPS_PROXY`` name no secret, but the password in
+    their URL's user info (or a DSN's ``password=``) is one, as it is in a variable of the
+    namespace: ``urlparse(os.environ["DATABASE_URL"]).password`` printed alone is hidden.
+    The rest of such a value (its host, its user) stays readable."""
+    pg, redis, proxy, dsn = "Xq7pL2mZ9wRt", "Rk8vN3qT5wYz", "Pz4hB8nK2cQv", "Dn6rW1xJ9tLm"
+    monkeypatch.setenv("CHATKIT_TEST_DATABASE_URL", f"postgresql://etl:{pg}@db.internal/sales")
+    monkeypatch.setenv("CHATKIT_TEST_REDIS_URL", f"redis://:{redis}@cache.internal:6379/0")
+    monkeypatch.setenv("CHATKIT_TEST_HTTPS_PROXY", f"http://ada:{proxy}@proxy.internal:3128")
+    monkeypatch.setenv("CHATKIT_TEST_PG_CONNINFO", f"host=db.internal user=etl password={dsn}")
+    monkeypatch.setenv("CHATKIT_TEST_SERVICE_URL", "https://api.example.com/v1")
+    ns = {"shown": [pg, redis, proxy, dsn, "db.internal", "https://api.example.com/v1"]}
+    assert {pg, redis, proxy, dsn} <= set(known_secrets(ns))
+    text = everything(ns)
+    assert not [p for p in (pg, redis, proxy, dsn) if p in text], text
+    assert "db.internal" in text and "https://api.example.com/v1" in text
+
+
 def test_a_rebinding_is_seen_on_the_next_call() -> None:
     ns: dict[str, Any] = {"shown": [SECRET + "n"]}
     # Nothing names it yet: a 13-character word in a list is data.

@@ -117,6 +117,10 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
         # ``PWD``, ``OLDPWD``: directories, not passwords.
         if is_secret_name(unnumbered(name)) and not is_env_allowed(name) and name != "OLDPWD":
             walk.add(value, 0)
+        else:
+            # ``DATABASE_URL``, ``HTTPS_PROXY``: the password of a URL's user info or a
+            # DSN's ``password=``, as a variable of the namespace holding one is read.
+            walk.passwords(value)
     if walk.found:
         _add_pieces(walk, items)
     found = tuple(walk.found)
