@@ -61,6 +61,18 @@ export interface SharedCells {
   insertCell(index: number, cell: object): unknown;
 }
 
+/**
+ * Where an Agent insert puts its cell in a notebook of `count` cells: after cell `after`
+ * (-1: at the top), after the active cell `active` when the step names none; null when
+ * the notebook has no cell `after`. Such a step cannot be carried out as its card says:
+ * it was put at the notebook's end under a card naming "cell 1000000000001".
+ */
+export function insertIndex(after: unknown, active: number, count: number): number | null {
+  if (after === undefined || after === null) return Math.min(Math.max(active + 1, 0), count);
+  if (typeof after !== "number" || !Number.isInteger(after) || after < -1 || after >= count) return null;
+  return after + 1;
+}
+
 /** The source a step wrote: an insert's `source`, an edit's `new_source` (as tools.ts applies them). */
 function written(step: UndoStep): string {
   const value = step.name === "insert_cell" ? step.args.source : step.args.new_source;

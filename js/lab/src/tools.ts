@@ -27,7 +27,7 @@ import { guardValue } from "./kernelguard";
 import { keptOutStep } from "./privatecells";
 import { errorOutputs } from "./prompts";
 import { policyResult } from "./redact";
-import { CELL_CHANGED, runAgentCell, storableUndo } from "./stepguard";
+import { CELL_CHANGED, insertIndex, runAgentCell, storableUndo } from "./stepguard";
 
 type Spec = (typeof CLIENT_TOOLS)[number] | (typeof AGENT_TOOLS)[number];
 /** The name of a tool the notebook answers (`runs_in: "notebook"` in protocol.py). */
@@ -60,6 +60,12 @@ function cellIndex(value: unknown): number | null {
 }
 
 const failed = (error: string): StepOutcome => ({ result: { status: "failed", error } });
+
+/** Why an insert after `after` cannot be carried out (see stepguard.insertIndex). */
+function noCellToInsertAfter(after: unknown): string {
+  const n = typeof after === "number" && Number.isInteger(after) && after >= 0 ? ` ${after + 1}` : "";
+  return `The notebook has no cell${n} to insert after.`;
+}
 
 /** The card of a step on cell `index`: its source, or why there is no such cell. */
 function cellPreview({ panel }: ToolTarget, args: Record<string, unknown>, edit: boolean): StepPreview {
@@ -96,16 +102,20 @@ export const NOTEBOOK_TOOLS: Record<NotebookToolName, NotebookTool> = {
   },
 
   insert_cell: {
-    preview: (_target, args) =>
-      typeof args.source === "string" ? { code: args.source } : { problem: "The step has no cell source." },
+    preview: ({ panel, index }, args) =>
+      typeof args.source !== "string"
+        ? { problem: "The step has no cell source." }
+        : insertIndex(args.after, index, panel.content.widgets.length) === null
+          ? { problem: noCellToInsertAfter(args.after) }
+          : { code: args.source },
     run({ panel, index }, args) {
       const model = panel.content.model;
       if (!model || model.readOnly) return failed("The notebook is read-only.");
       const source = typeof args.source === "string" ? args.source : "";
       const cellType = args.cell_type === "markdown" ? "markdown" : "code";
-      const count = panel.content.widgets.length;
-      const after = typeof args.after === "number" && Number.isInteger(args.after) ? args.after : index;
-      const at = Math.min(Math.max(after + 1, 0), count);
+      const at = insertIndex(args.after, index, panel.content.widgets.length);
+      // Approved without a card (agent_auto_approve): still not put elsewhere than asked.
+      if (at === null) return failed(noCellToInsertAfter(args.after));
       // One model-level insert: the source lands with the cell in one transaction.
       model.sharedModel.insertCell(at, { cell_type: cellType, source });
       unrendered(panel.content.widgets[at]);
