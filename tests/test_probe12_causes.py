@@ -5,10 +5,12 @@ cases (js/lab/test/probe12causes.test.ts)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from jupyter_chatkit.context_policy import ContextPolicy
+from jupyter_chatkit.kernel.signatures import hide_positional_secrets
 
 from .probe12_counts import PROBE
 
@@ -27,3 +29,13 @@ def test_a_secret_is_hidden(case: dict[str, str]) -> None:
 @pytest.mark.parametrize("case", CAUSES["kept"], ids=lambda c: c["cause"])
 def test_a_look_alike_is_kept(case: dict[str, str]) -> None:
     assert case["kept"] in redacted(case["text"])
+
+
+@pytest.mark.parametrize("case", CAUSES["positional"], ids=lambda c: c["cause"])
+def test_a_literal_passed_to_a_secret_parameter(case: dict[str, str]) -> None:
+    """The kernel's reader hides what the notebook's own functions take where a secret
+    goes; a URL keeps all but its password."""
+    namespace: dict[str, Any] = {}
+    exec(case["definitions"], namespace)
+    text = redacted(hide_positional_secrets(case["text"], namespace))
+    assert case["secret"] not in text and case["kept"] in text, text

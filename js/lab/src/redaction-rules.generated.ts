@@ -3329,6 +3329,7 @@ export const RULES = {
   "highEntropyValue": "^(?:[A-Za-z0-9_.~-]{4,64}:)?(?=[A-Za-z0-9+/=_.~-]{16,}$)(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])(?![^/]*/[A-Za-z0-9+/=_.~-]*\\.[A-Za-z][A-Za-z0-9]{0,7}$)(?:(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])|.{32,}|(?=[A-Z0-9]{16,}$)|(?=(?:[A-Za-z]*[0-9]+[A-Za-z]+){4}))",
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
+  "urlWithPassword": "^([A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s/?#@:]{0,200}:)(.{1,256})(@[^\\s@/?#]*(?:[/?#]\\S*)?)$",
   "codeStatement": "^[ \\t]*(?:-*> ?)?(?:\\d+[ \\t]+)?(?:assert|async|await|class|def|del|elif|except|for|from|global|if|import|lambda|nonlocal|raise|return|while|with|yield) [^ \\t]",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
   "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",

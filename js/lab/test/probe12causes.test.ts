@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { redactText } from "../src/redact";
+import { hidePositionalSecrets, notebookDefinitions } from "../src/signatures";
 
 interface Case {
   cause: string;
@@ -29,5 +30,16 @@ for (const c of CAUSES.kept) {
   test(`probe 12 (${c.cause}): a look-alike is kept: ${JSON.stringify(c.text).slice(0, 60)}`, () => {
     const text = redactText(c.text).text;
     assert.ok(text.includes(c.kept as string), text);
+  });
+}
+
+interface Positional extends Case {
+  definitions: string;
+}
+
+for (const c of (CAUSES as unknown as { positional: Positional[] }).positional) {
+  test(`probe 12 (${c.cause}): a literal passed to a secret parameter: ${JSON.stringify(c.text).slice(0, 60)}`, () => {
+    const text = redactText(hidePositionalSecrets(c.text, notebookDefinitions([c.definitions]))).text;
+    assert.ok(!text.includes(c.secret as string) && text.includes(c.kept as string), text);
   });
 }

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+# A literal that is a URL with a password (``postgresql://etl:pw@db/sales``): given by
+# position to a secret-named parameter (``connect(dsn)``), only its password is hidden,
+# as the URL password rule hides it, so its host and database stay readable (hidden
+# whole, a traceback's ``connect("…")`` lost what the error was about). Groups: 1 the
+# scheme and user, 2 the password (up to the last "@"), 3 the "@" and the rest.
+URL_WITH_PASSWORD = (
+    r"^([A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:]{0,200}:)(.{1,256})(@[^\s@/?#]*(?:[/?#]\S*)?)$"
+)
+
 URL_QUERY_RULES: list[dict[str, Any]] = [
     {
         "kind": "query secret",

@@ -20,6 +20,7 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
+from ..context_policy import rules
 from ..context_policy.compiled_rules import CALL_ARGUMENT, CALL_ARGUMENTS, KEYWORD_ARGUMENT
 from ..context_policy.lazy_patterns import lazy_compile
 from ..context_policy.redact import is_secret_name, marker
@@ -125,7 +126,13 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
                 and is_secret_name(params[position])
                 and len(text) > 2
             ):
-                text = f"{text[0]}{marker(f'str, {len(text) - 2:,} chars')}{text[0]}"
+                url = _URL_WITH_PASSWORD.match(text[1:-1])
+                hidden = (
+                    f"{url.group(1)}{marker('URL password')}{url.group(3)}"
+                    if url is not None
+                    else marker(f"str, {len(text) - 2:,} chars")
+                )
+                text = f"{text[0]}{hidden}{text[0]}"
                 changed = True
             pieces.append(text)
         return f"{callee}({''.join(pieces)}" if changed else match.group(0)
@@ -135,6 +142,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
 
 # A frame's values without its column names: ``df.values``, ``df.to_numpy()``,
 # ``df[cols].values``, polars' ``df.rows()``, ``to_json(orient="values")``.
+_URL_WITH_PASSWORD = lazy_compile(rules.URL_WITH_PASSWORD)
 _NAMELESS_VALUES = lazy_compile(
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?:\[\[?[^\]\n]{0,200}\]?\])?\."
     r"(?:values|to_numpy|rows|iter_rows|itertuples|iterrows|tolist|to_list|to_json|to_dicts"
