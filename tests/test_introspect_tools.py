@@ -100,6 +100,22 @@ def test_the_last_error_is_reported_however_many_runs_followed_it(
     assert active["last_error"]["message"] == "'left8_old_key'"
 
 
+def test_an_error_from_before_recording_names_its_run(
+    shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell failed, then the assistant was loaded (its log starts then): the error
+    (sys.last_value) names the run it came from, as a recorded one does, so the history
+    read beside it says which run failed (before: no count; the run showed no error)."""
+    shell.run_cell("walk14_ok = 1", store_history=True)
+    shell.run_cell("def walk14_f():\n    return 1 / 0\nwalk14_f()", store_history=True)
+    failed = shell.execution_count - 1
+    shell.run_cell("walk14_after = 2", store_history=True)
+    # Recording begins now, as `%load_ext jupyter_chatkit` starts it after the failure.
+    monkeypatch.setitem(executions._logs, id(shell), executions.ExecutionLog(shell))
+    error = get_notebook_cells(KernelView.current())["last_error"]
+    assert (error["type"], error["execution_count"]) == ("ZeroDivisionError", failed)
+
+
 def test_last_error_is_reported_beside_a_stale_saved_notebook(
     shell: InteractiveShell, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

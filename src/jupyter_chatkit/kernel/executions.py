@@ -288,9 +288,29 @@ def last_error(shell: Any = None) -> dict[str, Any] | None:
     if log is not None and exc is not log.shown_at_start:
         return None
     try:
-        return describe_error(exc, shell)
+        described = describe_error(exc, shell)
     except Exception:
         return _undescribed(exc)
+    count = _run_of(exc, shell)
+    return {"execution_count": count, **described} if count is not None else described
+
+
+def _run_of(exc: BaseException, shell: Any) -> int | None:
+    """The run whose cell ``exc`` was raised in (its traceback's outermost cell frame,
+    by IPython's names of cell files), as a recorded error says it: the history read
+    beside it then names which of its runs failed. Code objects only, no user code."""
+    names = getattr(getattr(shell, "compile", None), "_filename_map", None)
+    if not isinstance(names, dict):
+        return None
+    tb = vars(BaseException)["__traceback__"].__get__(exc, BaseException)
+    for _ in range(1000):
+        if tb is None:
+            return None
+        count = names.get(tb.tb_frame.f_code.co_filename)
+        if type(count) is int:
+            return count
+        tb = tb.tb_next
+    return None
 
 
 def _undescribed(exc: BaseException) -> dict[str, Any]:
