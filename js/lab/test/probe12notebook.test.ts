@@ -1,8 +1,8 @@
 /** Node tests: probe 12's held-out notebook (tests/fixtures/probe12/, written before the
  * policy was read) read by the lab as the model gets it: the sidebar's cell reader
  * (get_notebook_cells) part by part, and a mentioned notebook's text. No credential, nor
- * a piece of half its length when that is 12+ characters, may show; the look-alikes stay
- * (tests/test_probe12_paths.py reads the same notebook through the kernel and server). */
+ * a piece of half its length when that is 12+ characters, may show; the look-alikes and
+ * the error lines stay (tests/test_probe12_paths.py reads the same notebook through the kernel and server). */
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -57,6 +57,31 @@ const changed = (text: string): string[] =>
 
 const source = (v: string | string[]) => (Array.isArray(v) ? v.join("") : v);
 
+/** Lines of the notebook's error outputs (the user's frames and the last line; a library
+ * frame is not sent) that did not arrive; a line holding a credential counts by its
+ * parts around it (tests/probe12_counts.py error_lines_missing). */
+function errorLinesMissing(text: string): string[] {
+  const secrets = inNotebook(DATA.credentials)
+    .map(([, v]) => v)
+    .sort((a, b) => b.length - a.length);
+  const missing: string[] = [];
+  for (const c of JSON.parse(SAVED).cells as { outputs?: { output_type: string; traceback?: string[] }[] }[]) {
+    for (const o of c.outputs ?? []) {
+      if (o.output_type !== "error") continue;
+      for (const entry of (o.traceback ?? []).map((t) => t.replace(/\x1b\[[0-9;]*m/g, ""))) {
+        if (entry.startsWith("File ")) continue;
+        for (const line of entry.split("\n")) {
+          if (line.startsWith("---------") || line.includes("Traceback (most")) continue;
+          let parts = [line];
+          for (const s of secrets) for (const f of forms(s)) parts = parts.flatMap((p) => p.split(f));
+          if (parts.some((p) => p.trim().length >= 8 && !text.includes(p.trim()))) missing.push(line);
+        }
+      }
+    }
+  }
+  return missing;
+}
+
 test("probe 12: the sidebar's cell reader shows no credential and keeps the look-alikes", () => {
   const cells = JSON.parse(SAVED).cells.map((c: { source: string | string[]; outputs?: unknown[]; cell_type: string }, i: number) =>
     cell(`c${i}`, source(c.source), c.outputs ?? [], c.cell_type),
@@ -72,10 +97,12 @@ test("probe 12: the sidebar's cell reader shows no credential and keeps the look
   const text = strings(results).join("\n");
   assert.deepEqual(leaks(text), []);
   assert.deepEqual(changed(text), []);
+  assert.deepEqual(errorLinesMissing(text), []);
 });
 
 test("probe 12: a mentioned notebook's text shows no credential and keeps the look-alikes", () => {
   const text = redactText(notebookText(SAVED) ?? "").text;
   assert.deepEqual(leaks(text), []);
   assert.deepEqual(changed(text), []);
+  assert.deepEqual(errorLinesMissing(text), []);
 });
