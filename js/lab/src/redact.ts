@@ -92,6 +92,8 @@ const VALUE_RULES = RULES.valueRules.map((r) => {
     password: extra.check === "password",
     userPassword: extra.check === "user password",
     pairPassword: extra.check === "pair password",
+    // The name in the match's first "…" must be a secret's (`variable "db_password"`).
+    secretName: extra.check === "secret name",
   };
 });
 const ANY_VALUE_TRIGGER = anyOf(RULES.valueTriggers);
@@ -438,6 +440,7 @@ export class Redactor extends CallRedaction {
       if (rule.password && !looksLikePassword(secret)) return whole;
       if (rule.userPassword && !looksLikeUserPassword(secret)) return whole;
       if (rule.pairPassword && !looksLikePairPassword(secret)) return whole;
+      if (rule.secretName && !isSecretName(whole.split('"')[1] ?? "")) return whole;
       // `echo "$CR_PAT" | docker login --password-stdin`: a reference to one.
       if (PLACEHOLDER_VALUE.test(secret) || TEMPLATE_VALUE.test(secret)) return whole;
       const at = whole.lastIndexOf(secret);

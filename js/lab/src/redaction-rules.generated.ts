@@ -948,9 +948,10 @@ export const RULES = {
       "triggers": [
         "variable"
       ],
-      "pattern": "(\\bvariable[ \\t]+\\\"[A-Za-z0-9_-]{0,40}(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)[A-Za-z0-9_-]{0,20}\\\"[ \\t]*\\{[^{}]{0,500}?\\bdefault[ \\t]*=[ \\t]*\\\")([^\\\"\\n«]{1,500})(?=\\\")",
+      "pattern": "(\\bvariable[ \\t]+\\\"[A-Za-z0-9_-]{0,40}(?:password|passwd|passphrase|secret|token|api[ _-]?key|access[ _-]?key|secret[ _-]?key|private[ _-]?key|credentials?|client[ _-]?secret|access[ _-]?token|auth[ _-]?token)[A-Za-z0-9_-]{0,20}\\\"[ \\t]*\\{(?:[^{}]|\\{[^{}]{0,300}\\}){0,500}?\\bdefault[ \\t]*=[ \\t]*\\\")([^\\\"\\n«]{1,500})(?=\\\")",
       "group": 2,
-      "flags": "i"
+      "flags": "i",
+      "check": "secret name"
     },
     {
       "kind": ".pgpass password",

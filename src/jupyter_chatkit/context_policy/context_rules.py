@@ -218,13 +218,17 @@ CONTEXT_RULES: list[dict[str, Any]] = [
         "triggers": ["variable"],
         # Terraform/HCL: ``variable "db_password" { default = "x" }``: the block's name says
         # what its default holds (the name and the value on different lines, so no name
-        # rule reads them as a pair). Not past the block's end.
+        # rule reads them as a pair). Not past the block's end; over a block inside it
+        # (``validation { ... }``). The name must be a secret's as the name rules judge
+        # one ("secret name": ``password_policy``, ``token_ttl``, ``api_key_header`` are not).
         "pattern": r"(\bvariable[ \t]+\"[A-Za-z0-9_-]{0,40}"
         + LABEL_SECRET
         + r"[A-Za-z0-9_-]{0,20}\""
-        r"[ \t]*\{[^{}]{0,500}?\bdefault[ \t]*=[ \t]*\")([^\"\n«]{1,500})(?=\")",
+        r"[ \t]*\{(?:[^{}]|\{[^{}]{0,300}\}){0,500}?"
+        r"\bdefault[ \t]*=[ \t]*\")([^\"\n«]{1,500})(?=\")",
         "group": 2,
         "flags": "i",
+        "check": "secret name",
     },
     {
         "kind": ".pgpass password",

@@ -58,6 +58,9 @@ class ValueRule:
     prefilter: re.Pattern[str] | None
     # The pattern finds a heredoc's head; heredoc.py finds its body.
     heredoc: bool = False
+    # The name in the match's first "…" must be a secret's (names.is_secret_name), as the
+    # name rules judge one: ``variable "db_password"``, not ``"password_policy"``.
+    secret_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def compile_rules(extra: tuple[str, ...]) -> Compiled:
             int(r.get("min_text", 0)),
             lazy_compile(r["prefilter"]) if r.get("prefilter") else None,
             bool(r.get("heredoc")),
+            r.get("check") == "secret name",
         )
         for r in rules.VALUE_RULES
     )

@@ -414,6 +414,7 @@ class Redactor(TableRedaction, CallRedaction, ContainerRedaction, LooseRedaction
             or (rule.password and not looks_like_password(secret))
             or (rule.user_password and not looks_like_user_password(secret))
             or (rule.pair_password and not looks_like_pair_password(secret))
+            or (rule.secret_name and not is_secret_name(match.group(0).split('"', 2)[1]))
             or PLACEHOLDER_VALUE.match(secret)
             or _TEMPLATE_VALUE.match(secret)
             or (

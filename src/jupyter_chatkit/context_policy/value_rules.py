@@ -24,7 +24,9 @@ from .short_name_rules import SHORT_NAME_RULES
 # not a key), or
 # "password" when it must look like a password (a digit, and mixed case or a symbol),
 # "user password" where a user's name may stand too (values.looks_like_user_password), or
-# "pair password" with no name beside it (values.looks_like_pair_password).
+# "pair password" with no name beside it (values.looks_like_pair_password), or
+# "secret name" when the name in the match's first "…" must be a secret's as the name
+# rules judge one (names.is_secret_name: ``variable "db_password"``, not "token_ttl").
 # The prefixes a whole key is recognised by (below and in context_rules.py), for a key
 # shortened in the middle; not the generic words (``key-``, ``secret_``).
 _SHORTENED_PREFIXES = (
