@@ -200,6 +200,28 @@ def test_a_password_in_an_environment_variables_url_is_hidden_where_it_shows_alo
     assert "db.internal" in text and "https://api.example.com/v1" in text
 
 
+def test_a_secret_under_a_private_name_is_hidden_where_it_shows_alone() -> None:
+    """``_api_key = os.environ[...]``, ``_DB_PASSWORD = getpass()``: a notebook's private
+    name for a secret is a secret's name. IPython's own ``_``-names (a cell's source in
+    ``_i2``, its output in ``_2``) and dunders are no values of a name, and stay unread."""
+    key, pw = "Xq7pL2mZ9wRtK4", "Pw4hB8nK2cQvZ7"
+    source = "token = fetch()\nprint(region_total)"
+    ns: dict[str, Any] = {
+        "_api_key": key,
+        "_DB_PASSWORD": pw,
+        "_i2": source,
+        "_2": "north-west",
+        "__doc__": "Automatically created module for IPython interactive environment",
+        "shown": [key, pw, "north-west"],
+    }
+    found = known_secrets(ns)
+    assert {key, pw} <= set(found) and source not in found and "north-west" not in found
+    text = everything(ns)
+    assert key not in text and pw not in text and "north-west" in text
+    asked = hide_known_text(f"is {key} still valid?", KernelView(ns))
+    assert key not in asked and "still valid" in asked
+
+
 def test_a_rebinding_is_seen_on_the_next_call() -> None:
     ns: dict[str, Any] = {"shown": [SECRET + "n"]}
     # Nothing names it yet: a 13-character word in a list is data.

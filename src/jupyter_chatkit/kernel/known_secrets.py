@@ -82,7 +82,7 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     history = {id(value) for name, value in items if type(name) is str and name in HISTORY_NAMES}
     walk = Walk()
     for name, value in items:
-        if not is_a(name, str) or str.startswith(name, "_"):
+        if not is_a(name, str) or (str.startswith(name, "_") and not _private_secret(name)):
             continue
         if is_a(value, type):
             walk.start()
@@ -127,6 +127,15 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     if not concurrent:
         _CACHE["key"], _CACHE["found"] = key, found
     return found
+
+
+def _private_secret(name: str) -> bool:
+    """``_api_key``, ``_DB_PASSWORD``: a notebook's private name for a secret. IPython's
+    own names (``_``, ``_i2``, ``_2``, ``_oh``) and dunders name none."""
+    name = str.__str__(name)  # (a str subclass's methods are user code)
+    if name.startswith("__") or name in HISTORY_NAMES:
+        return False
+    return is_secret_name(unnumbered(name.lstrip("_")))
 
 
 def _is_shell_object(value: Any) -> bool:
