@@ -155,6 +155,15 @@ def test_inert_markdown_is_linear_on_backtick_runs_of_unrepeated_lengths() -> No
         ("```\n<b>x\U000e0041</b>\n```", "```\n<b>x⟦U+E0041⟧</b>\n```"),
         # A fence only some renderers read as one: one <pre> line, shown the same.
         ("- a\n  ```\n  x\u034f<1\n- b", "- a\n  <pre><code>x⟦U&#43;034F⟧&#60;1</code></pre>\n- b"),
+        # An indented code block is code too (4 spaces or a tab, after a blank line),
+        # but a list item's next paragraph, indented as much, is prose.
+        ("Run:\n\n    os.system(cmd\u034f)\n", "Run:\n\n    os.system(cmd⟦U+034F⟧)\n"),
+        ("Run:\n\n\tx = 1\n\tcmd\u200b()", "Run:\n\n\tx = 1\n\tcmd⟦U+200B⟧()"),
+        (
+            "- a\n\n    \U0001f468\u200d\U0001f469 here\n",
+            "- a\n\n    \U0001f468\u200d\U0001f469 here\n",
+        ),
+        ("a\n    b\u200d", "a\n    b\u200d"),
         # An emoji's selector and joiner, and prose, are left as they are.
         ('```\nprint("\u26a0\ufe0f done")\n```', '```\nprint("\u26a0\ufe0f done")\n```'),
         (

@@ -243,12 +243,26 @@ def inert_markdown(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     i = 0
+    code = in_list = False  # in an indented code block; in a list item
     while i < len(lines):
         block = _fence_block(lines, i)
         if block is None:
-            out.append(_inert_line(lines[i]))
+            line = lines[i]
+            if line.strip():
+                width = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+                after_blank = i == 0 or not lines[i - 1].strip()
+                # An indented code block: 4+ columns in, after a blank line or code, not
+                # a list item's next paragraph; its characters drawn as nothing shown.
+                code = width >= 4 and (code or (after_blank and not in_list))
+                if width < 4:
+                    in_list = bool(_LIST_ITEM.match(line)) or (in_list and not after_blank)
+            out.append(_inert_line(reveal_invisible(line) if code else line))
             i += 1
         else:
             kept, i = block
             out.extend(kept)
+            code = False
     return "\n".join(out)
+
+
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)")
