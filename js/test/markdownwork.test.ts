@@ -2,13 +2,13 @@
  * Node test: hostile markdown is read in work that grows as its text. marked's inline
  * rules look ahead from every emphasis, strikethrough or e-mail address that never closes
  * to the end of the text; 40 KB of answer (what a model steered by a notebook can write)
- * took 4 to 9 s of the page's time per render. PiecewiseLexer (ui/markdown.ts) reads a
+ * took 4 to 9 s of the page's time per render. PiecewiseLexer (ui/markdownreader.ts) reads a
  * long paragraph in pieces; the markdown a model really writes reads as before.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Marked } from "marked";
-import { PiecewiseLexer } from "../src/ui/markdown";
+import { PiecewiseLexer } from "../src/ui/markdownreader";
 
 // The text of one answer at most, as a model can stream it.
 const N = 40_000;
