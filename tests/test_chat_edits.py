@@ -268,6 +268,39 @@ async def test_an_edit_keeps_each_mention_where_the_new_text_names_it(store: SQL
 
 
 @pytest.mark.asyncio
+async def test_an_edit_that_names_a_mention_only_inside_a_word_drops_it(store: SQLStore) -> None:
+    """``df`` inside ``pdf`` is no mention of df: the edit drops it and its words reach
+    the model as typed, not split around it (``save the p@df``)."""
+    model = ScriptedModel([said(f"A{n}.", f"m{n}") for n in range(3)])
+    assistant = make_assistant(store, model, title_threads="local")
+    message = user_input("plot ")
+    message["content"] += [
+        {"type": "input_tag", "id": "var:df", "text": "df", "data": {"content": "frame"}},
+        {"type": "input_text", "text": " and "},
+        {"type": "input_tag", "id": "var:sales", "text": "sales", "data": {"content": "s"}},
+    ]
+    thread_id, items = await start_thread(assistant, store, message)
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, "save the pdf of sales"))
+    assert [(p.type, p.text) for p in edited.content] == [
+        ("input_text", "save the pdf of "),
+        ("input_tag", "sales"),
+    ]
+    assert "save the pdf of @sales" in str(model.calls[-1].input)
+    assert "@df" not in str(model.calls[-1].input)
+    # A name written against text of another script still names it.
+    message = user_input("plot ")
+    message["content"] += [
+        {"type": "input_tag", "id": "var:df", "text": "df", "data": {"content": "frame"}}
+    ]
+    thread_id, items = await start_thread(assistant, store, message)
+    edited = edited_message(await edit(assistant, thread_id, items[0].id, "dfを描いて"))
+    assert [(p.type, p.text) for p in edited.content] == [
+        ("input_tag", "df"),
+        ("input_text", "を描いて"),
+    ]
+
+
+@pytest.mark.asyncio
 async def test_editing_the_first_message_renames_a_conversation_named_after_it(
     store: SQLStore,
 ) -> None:

@@ -207,22 +207,27 @@ def _is_chip(tag: UserMessageTagContent) -> bool:
 
 def _named_at(text: str, name: str, start: int) -> tuple[int, int] | None:
     """Where ``text`` names ``name`` from ``start`` on, with an ``@`` typed before it: as
-    a word if it can be, else anywhere; None if nowhere."""
+    a word if it can be, else not inside a word of ASCII letters and digits (``dfを``
+    names ``df``, ``pdf`` does not); None if nowhere."""
     if not name:
         return None
     escaped = re.escape(name)
     found = re.compile(rf"(?<!\w)@?{escaped}(?!\w)").search(text, start) or re.compile(
-        rf"@?{escaped}"
+        rf"(?<![A-Za-z0-9_])@?{escaped}(?![A-Za-z0-9_])"
     ).search(text, start)
     return (found.start(), found.end()) if found else None
 
 
 def kept_tags(original: UserMessageItem, text: str) -> list[UserMessageContent]:
     """The original's tags an edit keeps: context chips (``data.chip``: context, not
-    words; the edit box shows only words) and the mentions still named in ``text``."""
+    words; the edit box shows only words) and the mentions ``text`` still names (as
+    :func:`_named_at` finds them: ``pdf`` no longer names ``df``)."""
     return [
         part
         for part in original.content
         if isinstance(part, UserMessageTagContent)
-        and ((isinstance(part.data, dict) and part.data.get("chip")) or part.text in text)
+        and (
+            (isinstance(part.data, dict) and part.data.get("chip"))
+            or _named_at(text, part.text, 0) is not None
+        )
     ]
