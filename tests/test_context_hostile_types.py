@@ -24,6 +24,8 @@ from jupyter_chatkit.context_policy.values import is_keyish_name, is_secret_pair
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
+from .user_code_calls import user_code_calls
+
 SECRET = "Zq8wL3vN7pX2kR"
 
 
@@ -195,19 +197,8 @@ def namespace() -> dict[str, Any]:
 
 @pytest.fixture
 def calls() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        code = frame.f_code
-        owner = code.co_qualname.partition(".")[0]
-        if event == "call" and code.co_filename == __file__ and owner in _HOSTILE:
-            seen.append(code.co_qualname)
-
-    sys.setprofile(profile)
-    try:
+    with user_code_calls(__file__, _HOSTILE) as seen:
         yield seen
-    finally:
-        sys.setprofile(None)
 
 
 def test_listing_inspecting_and_collecting_run_no_code_of_lying_types(calls: list[str]) -> None:

@@ -25,6 +25,8 @@ from sklearn.preprocessing import StandardScaler
 from jupyter_chatkit.kernel.introspect import KernelView, dumps, run_tool
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
+from .user_code_calls import user_code_calls
+
 
 class PosingAsList:
     """Says it is a list (``isinstance`` reads ``__class__``) and answers as one."""
@@ -96,19 +98,8 @@ def namespace() -> dict[str, Any]:
 
 @pytest.fixture
 def calls() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        code = frame.f_code
-        owner = code.co_qualname.partition(".")[0]
-        if event == "call" and code.co_filename == __file__ and owner in _HOSTILE:
-            seen.append(code.co_qualname)
-
-    sys.setprofile(profile)
-    try:
+    with user_code_calls(__file__, _HOSTILE) as seen:
         yield seen
-    finally:
-        sys.setprofile(None)
 
 
 def test_estimators_holding_the_user_s_objects_run_none_of_them(calls: list[str]) -> None:
