@@ -204,20 +204,22 @@ def test_a_secret_under_a_private_name_is_hidden_where_it_shows_alone() -> None:
     """``_api_key = os.environ[...]``, ``_DB_PASSWORD = getpass()``: a notebook's private
     name for a secret is a secret's name. IPython's own ``_``-names (a cell's source in
     ``_i2``, its output in ``_2``) and dunders are no values of a name, and stay unread."""
-    key, pw = "Xq7pL2mZ9wRtK4", "Pw4hB8nK2cQvZ7"
+    key, pw, token = "Xq7pL2mZ9wRtK4", "Pw4hB8nK2cQvZ7", "Tk5mW9qR3zLp8V"
     source = "token = fetch()\nprint(region_total)"
     ns: dict[str, Any] = {
         "_api_key": key,
         "_DB_PASSWORD": pw,
+        "__hf_token": token,  # a class-private style name, no dunder
+        "__": "north-west",  # IPython's output history, like ``_2``
         "_i2": source,
         "_2": "north-west",
         "__doc__": "Automatically created module for IPython interactive environment",
         "shown": [key, pw, "north-west"],
     }
     found = known_secrets(ns)
-    assert {key, pw} <= set(found) and source not in found and "north-west" not in found
+    assert {key, pw, token} <= set(found) and source not in found and "north-west" not in found
     text = everything(ns)
-    assert key not in text and pw not in text and "north-west" in text
+    assert key not in text and pw not in text and token not in text and "north-west" in text
     asked = hide_known_text(f"is {key} still valid?", KernelView(ns))
     assert key not in asked and "still valid" in asked
 

@@ -130,10 +130,11 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
 
 
 def _private_secret(name: str) -> bool:
-    """``_api_key``, ``_DB_PASSWORD``: a notebook's private name for a secret. IPython's
-    own names (``_``, ``_i2``, ``_2``, ``_oh``) and dunders name none."""
+    """``_api_key``, ``__DB_PASSWORD``: a notebook's private name for a secret. IPython's
+    own names (``_``, ``__``, ``_i2``, ``_2``, ``_oh``) and dunders (``__doc__``) name
+    none."""
     name = str.__str__(name)  # (a str subclass's methods are user code)
-    if name.startswith("__") or name in HISTORY_NAMES:
+    if (name.startswith("__") and name.endswith("__")) or name in HISTORY_NAMES:
         return False
     return is_secret_name(unnumbered(name.lstrip("_")))
 
