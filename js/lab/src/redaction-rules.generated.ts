@@ -3331,6 +3331,7 @@ export const RULES = {
   "yamlBlockKey": "^([ \\t]*)(?:- )?([A-Za-z_][A-Za-z0-9_.-]*)[ \\t]*:[ \\t]*([|>][-+0-9]*)?[ \\t]*$",
   "bareAlignedHeader": "^[A-Za-z_][A-Za-z0-9_.-]*(?: {2,}[A-Za-z_][A-Za-z0-9_.-]*)+ *$",
   "urlWithPassword": "^([A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s/?#@:]{0,200}:)(.{1,256})(@[^\\s@/?#]*(?:[/?#]\\S*)?)$",
+  "dsnWithPassword": "^((?:[A-Za-z_]{1,30}[ \\t]*=[ \\t]*(?:'[^'\\n]{0,256}'|[^\\s'=]{1,256})[ \\t]+){0,20}password[ \\t]*=[ \\t]*)('[^'\\n]{1,256}'|[^\\s']{1,256})((?:[ \\t]+[A-Za-z_]{1,30}[ \\t]*=[ \\t]*(?:'[^'\\n]{0,256}'|[^\\s'=]{1,256})){0,20}[ \\t]*)$",
   "codeStatement": "^[ \\t]*(?:-*> ?)?(?:\\d+[ \\t]+)?(?:assert|async|await|class|def|del|elif|except|for|from|global|if|import|lambda|nonlocal|raise|return|while|with|yield) [^ \\t]",
   "alignedKeyValue": "^([A-Za-z_][A-Za-z0-9_.-]*)( {2,})(?!#[ \\t])(\\S.*)$",
   "rowNumber": "^[ \\t]*[0-9]{1,9} {2,}(?=[A-Za-z_])",

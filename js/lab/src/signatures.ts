@@ -15,6 +15,7 @@ import { CALL_ARGUMENT, CALL_ARGUMENTS, KEYWORD_ARGUMENT } from "./redactcompile
 import { RULES } from "./redaction-rules.generated";
 
 const URL_WITH_PASSWORD = new RegExp(RULES.urlWithPassword);
+const DSN_WITH_PASSWORD = new RegExp(RULES.dsnWithPassword);
 
 const DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]{0,2000})\)/gm;
 const CLASS = /^class[ \t]+([A-Za-z_]\w*)[^\n]{0,500}:[ \t]*(?:#[^\n]*)?\n((?:(?:[ \t]+[^\n]*)?\n?){0,200})/gm;
@@ -90,8 +91,9 @@ export function hidePositionalSecrets(source: string, defs: Map<string, string[]
       } else if (KEYWORD_ARGUMENT.test(text)) {
         keyword = true;
       } else if (token[1] && !keyword && position < names.length && isSecretName(names[position]) && text.length > 2) {
-        // A URL's password only (kernel/signatures.py): its host and database stay.
-        const url = URL_WITH_PASSWORD.exec(text.slice(1, -1));
+        // A URL's or keyword DSN's password only (kernel/signatures.py): its host and
+        // database stay.
+        const url = URL_WITH_PASSWORD.exec(text.slice(1, -1)) ?? DSN_WITH_PASSWORD.exec(text.slice(1, -1));
         const hidden = url ? `${url[1]}${marker("URL password")}${url[3]}` : marker(`str, ${chars(text.slice(1, -1))} chars`);
         text = `${text[0]}${hidden}${text[0]}`;
         changed = true;

@@ -107,7 +107,7 @@ from .table_rules import (
     TABLE_RULE_ROW,
     YAML_BLOCK_KEY,
 )
-from .url_rules import URL_WITH_PASSWORD
+from .url_rules import DSN_WITH_PASSWORD, URL_WITH_PASSWORD
 from .value_rules import VALUE_RULES
 from .word_lists import (
     ENV_ALLOW_NAMES,
@@ -519,6 +519,7 @@ def rules_dict() -> dict[str, Any]:
         "yamlBlockKey": YAML_BLOCK_KEY,
         "bareAlignedHeader": BARE_ALIGNED_HEADER,
         "urlWithPassword": URL_WITH_PASSWORD,
+        "dsnWithPassword": DSN_WITH_PASSWORD,
         "codeStatement": CODE_STATEMENT,
         "alignedKeyValue": ALIGNED_KEY_VALUE,
         "rowNumber": ROW_NUMBER,

@@ -18,6 +18,14 @@ from typing import Any
 URL_WITH_PASSWORD = (
     r"^([A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:]{0,200}:)(.{1,256})(@[^\s@/?#]*(?:[/?#]\S*)?)$"
 )
+# The same for a keyword DSN (libpq's ``host=db user=etl password=pw dbname=sales``):
+# only its password's value. Groups: 1 the pairs before it and ``password=``, 2 the
+# value (bare or single-quoted), 3 the pairs after it.
+_DSN_PAIR = r"[A-Za-z_]{1,30}[ \t]*=[ \t]*(?:'[^'\n]{0,256}'|[^\s'=]{1,256})"
+DSN_WITH_PASSWORD = (
+    rf"^((?:{_DSN_PAIR}[ \t]+){{0,20}}password[ \t]*=[ \t]*)('[^'\n]{{1,256}}'|[^\s']{{1,256}})"
+    rf"((?:[ \t]+{_DSN_PAIR}){{0,20}}[ \t]*)$"
+)
 
 URL_QUERY_RULES: list[dict[str, Any]] = [
     {

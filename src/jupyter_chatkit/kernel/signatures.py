@@ -126,7 +126,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
                 and is_secret_name(params[position])
                 and len(text) > 2
             ):
-                url = _URL_WITH_PASSWORD.match(text[1:-1])
+                url = _URL_WITH_PASSWORD.match(text[1:-1]) or _DSN_WITH_PASSWORD.match(text[1:-1])
                 hidden = (
                     f"{url.group(1)}{marker('URL password')}{url.group(3)}"
                     if url is not None
@@ -143,6 +143,7 @@ def hide_positional_secrets(source: str, namespace: Mapping[str, Any]) -> str:
 # A frame's values without its column names: ``df.values``, ``df.to_numpy()``,
 # ``df[cols].values``, polars' ``df.rows()``, ``to_json(orient="values")``.
 _URL_WITH_PASSWORD = lazy_compile(rules.URL_WITH_PASSWORD)
+_DSN_WITH_PASSWORD = lazy_compile(rules.DSN_WITH_PASSWORD)
 _NAMELESS_VALUES = lazy_compile(
     r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)(?:\[\[?[^\]\n]{0,200}\]?\])?\."
     r"(?:values|to_numpy|rows|iter_rows|itertuples|iterrows|tolist|to_list|to_json|to_dicts"
