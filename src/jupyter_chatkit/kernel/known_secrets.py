@@ -36,7 +36,7 @@ from ..context_policy.environ import is_env_allowed
 from ..context_policy.names import is_secret_name, unnumbered
 from ..context_policy.redact import Redactor
 from ..context_policy.shown import passed_credential
-from .held_text import MAX_CHARS, worth
+from .held_text import MAX_CHARS, text_of, worth
 from .history_names import HISTORY_NAMES, credential_names, prompted_names
 from .secret_walk import ITEMS, Walk
 from .values.typeinfo import is_a, type_module
@@ -104,7 +104,9 @@ def known_secrets(namespace: Mapping[str, Any], generation: Any = None) -> tuple
     walk.floor = 0  # what the shell's history and the environment hold: the rest
     prompted = prompted_names(items)
     for name, value in items if prompted else ():
-        if type(name) is str and name in prompted:
+        # A text only: a store's whole answer (``get_secret_value(...)``, a mapping) holds
+        # its ARN, version and name beside the secret, which sits under a secret's key.
+        if type(name) is str and name in prompted and text_of(value) is not None:
             walk.add(value, 0)
     passed = credential_names(items)
     for name, value in items if passed else ():
