@@ -1451,6 +1451,16 @@ export const RULES = {
     {
       "kind": "password in text",
       "triggers": [
+        "<<"
+      ],
+      "pattern": "(\\bvariable[ \\t]+\\\"[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd|phrase)?|secret|token|private_key|api_?key|credentials?)[A-Za-z0-9_-]{0,40}\\\"[ \\t]*\\{(?:[^{}]|\\{[^{}]{0,300}\\}){0,500}?\\bdefault[ \\t]*=[ \\t]*<<[-~]?[ \\t]*['\\\"]?([A-Za-z_][A-Za-z0-9_]{0,19})['\\\"]?[ \\t]*\\r?\\n)",
+      "group": 0,
+      "flags": "i",
+      "heredoc": true
+    },
+    {
+      "kind": "password in text",
+      "triggers": [
         "==",
         "!="
       ],

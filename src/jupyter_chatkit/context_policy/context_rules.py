@@ -537,6 +537,19 @@ CONTEXT_RULES: list[dict[str, Any]] = [
     },
     {
         "kind": "password in text",
+        # The same as a Terraform variable's default (``variable "db_password" { type =
+        # string  default = <<EOT``): the head names the secret on another line.
+        "triggers": ["<<"],
+        "pattern": r"(\bvariable[ \t]+\"[A-Za-z0-9_-]{0,40}(?:pass(?:word|wd|phrase)?|secret"
+        r"|token|private_key|api_?key|credentials?)[A-Za-z0-9_-]{0,40}\"[ \t]*\{"
+        r"(?:[^{}]|\{[^{}]{0,300}\}){0,500}?\bdefault[ \t]*=[ \t]*<<[-~]?[ \t]*['\"]?"
+        r"([A-Za-z_][A-Za-z0-9_]{0,19})['\"]?[ \t]*\r?\n)",
+        "group": 0,
+        "flags": "i",
+        "heredoc": True,
+    },
+    {
+        "kind": "password in text",
         # A literal compared with a secret's name: ``if db_pass == "x"``, and the literal
         # first, ``if 'x' == password``, ``assert "x" != self.api_key``.
         "triggers": ["==", "!="],
