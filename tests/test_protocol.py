@@ -69,3 +69,13 @@ def test_chatkit_wire_types_are_in_sync() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr or done.stdout
+
+
+def test_get_notebook_cells_can_centre_on_any_cell() -> None:
+    """A 500-cell notebook's far cells are readable: ``around`` names the cell to centre
+    on, and the note on omitted cells (both readers) says how to ask for them."""
+    around = protocol.GET_NOTEBOOK_CELLS.parameters["properties"]["around"]
+    assert around["type"] == "integer" and around["minimum"] == 0
+    assert "{cells}" in protocol.OMITTED_CELLS_NOTE
+    assert "around=" in protocol.OMITTED_CELLS_NOTE
+    assert protocol.protocol_dict()["OMITTED_CELLS_NOTE"] == protocol.OMITTED_CELLS_NOTE

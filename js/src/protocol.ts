@@ -2,6 +2,7 @@
 // Regenerate: python -m jupyter_chatkit.protocol --write
 export const LOCAL_USER = "local" as const;
 export const READ_CELLS = "{cells}" as const;
+export const OMITTED_CELLS_NOTE = "Not shown: {cells}. To read them, ask again with around=<index> (the 0-based index of a cell to centre on) and include_outputs=false." as const;
 export const CLIENT_TOOLS = [
   {
     "name": "get_notebook_cells",
@@ -13,7 +14,12 @@ export const CLIENT_TOOLS = [
           "type": "integer",
           "minimum": 1,
           "maximum": 200,
-          "description": "At most this many cells, the ones nearest the active cell."
+          "description": "At most this many cells, the ones nearest the active cell (or the cell named by around)."
+        },
+        "around": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Centre on the cell with this 0-based index (a cell's index in this tool's answer) instead of the active cell, to read far-off cells."
         },
         "include_outputs": {
           "type": "boolean",

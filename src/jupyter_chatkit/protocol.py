@@ -103,7 +103,14 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 200,
-                "description": "At most this many cells, the ones nearest the active cell.",
+                "description": "At most this many cells, the ones nearest the active cell "
+                "(or the cell named by around).",
+            },
+            "around": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Centre on the cell with this 0-based index (a cell's index "
+                "in this tool's answer) instead of the active cell, to read far-off cells.",
             },
             "include_outputs": {
                 "type": "boolean",
@@ -116,6 +123,13 @@ GET_NOTEBOOK_CELLS = ClientToolSpec(
     done_label="Read the notebook cells",
     failed_label="Failed to read the notebook cells",
     read_label=READ_CELLS,
+)
+
+# get_notebook_cells' omitted_note, in both readers: {cells} is the index ranges left out
+# ("cells 0-49 and 250-499"), as omittedRanges (cells.ts) and omitted_ranges write them.
+OMITTED_CELLS_NOTE = (
+    "Not shown: {cells}. To read them, ask again with around=<index> (the 0-based index "
+    "of a cell to centre on) and include_outputs=false."
 )
 
 GET_ACTIVE_CELL = ClientToolSpec(
@@ -504,6 +518,7 @@ def protocol_dict() -> dict[str, Any]:
     return {
         "LOCAL_USER": LOCAL_USER,
         "READ_CELLS": READ_CELLS,
+        "OMITTED_CELLS_NOTE": OMITTED_CELLS_NOTE,
         "CLIENT_TOOLS": [asdict(t) for t in CLIENT_TOOLS],
         "AGENT_TOOLS": [asdict(t) for t in AGENT_TOOLS],
         "MAX_TOOL_OUTPUT_BYTES": MAX_TOOL_OUTPUT_BYTES,

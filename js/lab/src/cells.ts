@@ -9,6 +9,7 @@
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type * as nbformat from "@jupyterlab/nbformat";
 import type { NotebookPanel } from "@jupyterlab/notebook";
+import { OMITTED_CELLS_NOTE } from "../../src/protocol";
 import { shownByOtherCode } from "./backgrounderror";
 import { ERROR_RULES } from "./error-rules.generated";
 import { trimSpace, withCellLines } from "./errortext";
@@ -231,6 +232,37 @@ export function cellInfo(
 export interface NotebookCellsArgs {
   max_cells?: unknown;
   include_outputs?: unknown;
+  /** Centre on this cell index instead of the active cell. */
+  around?: unknown;
+}
+
+// Ranges named one by one in omitted_note; past this, how many more there are.
+const MAX_RANGES = 6;
+
+/** `around` as a cell index, or null when it is not a whole number (ignored: the model may
+ * send anything); negative ones are cell 0. Mirrors kernel/cellpick.py `around_index`. */
+export function aroundIndex(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) ? Math.max(0, value) : null;
+}
+
+/** The cells of `0..count-1` not in `shown`, as ranges: "cells 0-49 and 250-499".
+ * Mirrors kernel/cellpick.py `omitted_ranges`. */
+export function omittedRanges(count: number, shown: ReadonlySet<number>): string {
+  const runs: [number, number][] = [];
+  let missing = 0;
+  for (let i = 0; i < count; i++) {
+    if (shown.has(i)) continue;
+    missing += 1;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else runs.push([i, i]);
+  }
+  let spans = runs.map(([a, b]) => (b > a ? `${a}-${b}` : String(a)));
+  if (spans.length > MAX_RANGES) {
+    spans = [...spans.slice(0, MAX_RANGES - 1), `${spans.length - MAX_RANGES + 1} more ranges`];
+  }
+  const listed = spans.length === 1 ? spans[0] : `${spans.slice(0, -1).join(", ")} and ${spans[spans.length - 1]}`;
+  return `${missing === 1 ? "cell" : "cells"} ${listed}`;
 }
 
 /** Cell indices nearest `anchor`, alternating after/before, kept in notebook order. */
@@ -247,13 +279,16 @@ export function nearestIndices(count: number, anchor: number, max: number): numb
   return picked.sort((x, y) => x - y);
 }
 
-/** The answer of `get_notebook_cells` for `panel`, centred on cell `anchor`. */
+/** The answer of `get_notebook_cells` for `panel`, centred on the active cell `active`,
+ * or on the cell `args.around` names. */
 export function notebookCells(
   panel: NotebookPanel,
-  anchor: number,
+  active: number,
   args: NotebookCellsArgs = {},
 ): Record<string, unknown> {
   const cells = panel.content.widgets;
+  const asked = cells.length ? aroundIndex(args.around) : null;
+  const anchor = Math.min(Math.max(asked ?? active, 0), Math.max(cells.length - 1, 0));
   const requested = Number(args.max_cells);
   const maxCells = Number.isFinite(requested) && requested >= 1
     ? Math.min(Math.floor(requested), LIMITS.maxMaxCells)
@@ -287,15 +322,14 @@ export function notebookCells(
     notebook: panel.context.path,
     kernel: panel.sessionContext.kernelDisplayName,
     cell_count: cells.length,
-    active_cell_index: anchor,
+    active_cell_index: active,
+    ...(asked === null ? {} : { centred_on: anchor }),
     cells: infos,
     omitted_cells: omitted,
     truncated,
   };
   if (omitted) {
-    result.omitted_note =
-      `${omitted} cells farther from the active cell are not shown; ask with ` +
-      "include_outputs=false or a different max_cells to see others.";
+    result.omitted_note = OMITTED_CELLS_NOTE.replace("{cells}", omittedRanges(cells.length, kept));
   }
   return policyResult(result, "Cut to fit; ask for fewer cells or include_outputs=false.");
 }

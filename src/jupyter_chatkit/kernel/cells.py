@@ -17,6 +17,7 @@ from ..context_policy.redact import hide_shown_secret, names_secret
 from ..context_policy.shown import hide_cell_outputs
 from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
+from .cellpick import around_index, nearest, omitted_note, position_of
 from .kept_names import LiveCells, pushed_for, pushed_live
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
@@ -306,9 +307,13 @@ def _running_count(view: KernelView) -> int | None:
 
 
 def get_notebook_cells(
-    view: KernelView, max_cells: int = DEFAULT_MAX_CELLS, include_outputs: bool = True
+    view: KernelView,
+    max_cells: int = DEFAULT_MAX_CELLS,
+    include_outputs: bool = True,
+    around: Any = None,
 ) -> dict[str, Any]:
-    """The notebook's cells: from its saved file when known, else the execution history."""
+    """The notebook's cells: from its saved file when known (centred on cell ``around``
+    when it is a whole number, else on the last executed one), else the history."""
     path, unread = notebook_file.locate() if view.shell is not None else (None, None)
     if path is not None:
         saved = notebook_file.read_cells(path)
@@ -330,7 +335,7 @@ def get_notebook_cells(
             unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
             from_file = _file_cells(
-                path.name, saved, max_cells, include_outputs, view.namespace, budget
+                path.name, saved, max_cells, include_outputs, view.namespace, budget, around
             )
             if unsaved:
                 from_file["run_not_in_file"] = unsaved
@@ -409,11 +414,16 @@ def _file_cells(
     include_outputs: bool,
     namespace: Mapping[str, Any] | None = None,
     budget: int = CELLS_TOTAL_CHARS,
+    around: Any = None,
 ) -> dict[str, Any]:
     counts = [int(c.get("execution_count") or 0) for c in cells]
     newest = max(counts, default=0)
     anchor = counts.index(newest) if newest else len(cells) - 1
-    picked = _nearest(len(cells), anchor, max_cells)
+    indices = [int(c.get("index", j)) for j, c in enumerate(cells)]
+    asked = around_index(around) if cells else None
+    if asked is not None:
+        anchor = position_of(indices, asked)
+    picked = nearest(len(cells), anchor, max_cells)
     kept: list[dict[str, Any]] = []
     used = 0
     for i in sorted(picked, key=lambda j: abs(j - anchor)):
@@ -431,17 +441,16 @@ def _file_cells(
     result: dict[str, Any] = {
         "from": "notebook_file",
         "notebook": name,
-        "note": "From the saved notebook file (unsaved edits are not seen), centred on the "
-        "most recently executed cell.",
+        "note": "From the saved notebook file (unsaved edits are not seen), centred on "
+        + ("the cell asked for (around)." if asked is not None else "the last run cell."),
         "cell_count": len(cells),
         "cells": kept,
     }
+    if asked is not None:
+        result["centred_on"] = indices[anchor]
     if len(kept) < len(cells):
         result["omitted_cells"] = len(cells) - len(kept)
-        result["omitted_note"] = (
-            "Cells far from the last executed one are left out; ask with a larger "
-            "max_cells or include_outputs=false to see more."
-        )
+        result["omitted_note"] = omitted_note(indices, (c["index"] for c in kept))
     return result
 
 
@@ -489,18 +498,6 @@ def _runs_not_in_file(
         found.append(cell)
     found.reverse()
     return found, withheld
-
-
-def _nearest(count: int, anchor: int, max_cells: int) -> list[int]:
-    picked = [anchor] if count else []
-    d = 1
-    while len(picked) < min(max_cells, count):
-        if anchor - d >= 0:
-            picked.append(anchor - d)
-        if len(picked) < max_cells and anchor + d < count:
-            picked.append(anchor + d)
-        d += 1
-    return picked
 
 
 # A cell that shows or asks the chat: %chat, %%chat, Chat(), Chat().ask(...).

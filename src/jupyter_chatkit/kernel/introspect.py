@@ -33,6 +33,7 @@ from ..protocol import (
     ClientToolSpec,
 )
 from . import executions
+from .cellpick import around_index
 from .cells import DEFAULT_MAX_CELLS, get_active_cell, get_notebook_cells, saved_kept_sources
 from .kept_names import (
     KEPT_OUT_VARIABLE_NOTE,
@@ -451,6 +452,9 @@ def run_tool(
         known = ", ".join(sorted(_TOOLS_BY_NAME))
         return {"error": f"Unknown tool {clip(str(name), 60)!r}; the kernel answers: {known}."}
     args = {} if args is None else args
+    if spec is GET_NOTEBOOK_CELLS and isinstance(args, dict) and "around" in args:
+        # A cell to centre on that is no whole number is ignored, as the sidebar does.
+        args = {k: v for k, v in args.items() if k != "around" or around_index(v) is not None}
     problem = validate_args(spec, args)
     if problem:
         return {"error": problem}
@@ -477,6 +481,7 @@ def run_tool(
                 view,
                 max_cells=int(args.get("max_cells", DEFAULT_MAX_CELLS)),
                 include_outputs=bool(args.get("include_outputs", True)),
+                around=args.get("around"),
             )
         else:
             assert spec is GET_ACTIVE_CELL
