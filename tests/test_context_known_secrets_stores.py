@@ -9,13 +9,17 @@ that read no stored credential (``os.getenv("HOME")``, ``config.get("region")``,
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from jupyter_chatkit.assistant.history import hide_printed_secrets, notebook_text
+from jupyter_chatkit.context_policy import ContextPolicy
 from jupyter_chatkit.kernel.known_secrets import known_secrets
 
 from .test_context_known_secrets import SECRET, everything
+from .test_notebook_text_secrets import code, saved, stdout
 
 # (the cell that binds the name, the name): every one read from a secret store or a
 # secret getter, the value neutrally named.
@@ -112,3 +116,26 @@ def test_look_alikes_of_a_secret_store_leave_their_names_alone() -> None:
     assert "default" not in found
     text = everything(ns)
     assert "eu-west-1-north" in text and "batch-size-512" in text
+
+
+def test_a_saved_notebook_that_prints_a_value_read_from_a_store_has_it_hidden() -> None:
+    """No kernel: a notebook file's text (an attached or mentioned notebook, its cells read
+    again by a tool) with ``x = keyring.get_password(...)`` in one cell and ``print(x)`` or
+    ``x`` in later ones: those outputs are the secret. ``print(home)`` after
+    ``home = os.getenv("HOME")`` stays."""
+    cells = [
+        code("x = keyring.get_password('svc', 'ana')\nwho, y = input('user'), getpass()"),
+        code("print(x)", stdout(SECRET + "kr\n")),
+        code("y", {"output_type": "execute_result", "data": {"text/plain": SECRET + "gp"}}),
+        code("home = os.getenv('HOME')\nprint(home)", stdout("/home/ana-lovelace\n")),
+    ]
+    text = ContextPolicy().text(notebook_text(saved(*cells)) or "")[0]
+    assert SECRET not in text and "/home/ana-lovelace" in text
+    read = json.dumps(ContextPolicy().tool_result({"cells": cells}))
+    assert SECRET not in read and "/home/ana-lovelace" in read
+    sent = (
+        f"--- cell 0 (code) ---\n{cells[0]['source']}\n--- cell 1 (code) ---\nprint(x)\n"
+        f"[stdout]\n{SECRET}kr\n--- cell 3 (code) ---\nprint(home)\n[stdout]\n/home/ana-lo"
+    )
+    mentioned = hide_printed_secrets(sent)
+    assert SECRET not in mentioned and "/home/ana-lo" in mentioned
