@@ -22,6 +22,7 @@ import types
 import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from ..context_policy.calls import names_a_secret
 from ..context_policy.lazy_patterns import lazy_compile
@@ -142,11 +143,24 @@ class Walk:
             return
         head = text[:MAX_CHARS]
         pairs = (m for m in _NAMED_PAIR.finditer(head) if named and _secret_label(m["name"]))
-        matches = (_URL_PASSWORD.finditer(head), _DSN_PASSWORD.finditer(head), pairs)
-        for match in itertools.chain(*matches):
-            found = match["pw"].strip("'")
-            if worth(found) and found[0] not in "$%{<*" and len(self.found) < MAX_SECRETS:
-                self.found[found] = None
+        for match in _URL_PASSWORD.finditer(head):
+            # ``etl:p%40ss%21w0rd@db``: ``unquote(...)``, SQLAlchemy's ``make_url(...)``
+            # print the password decoded (``p@ss!w0rd``), as the person typed it; a
+            # leading ``%40`` is such a character, no ``%(pw)s`` template.
+            found = match["pw"]
+            if self._password(found, _PERCENT_ESCAPE.match(found) is not None):
+                self._password(unquote(found), True)
+        for match in itertools.chain(_DSN_PASSWORD.finditer(head), pairs):
+            self._password(match["pw"].strip("'"), False)
+
+    def _password(self, found: str, escaped: bool) -> bool:
+        """Learn ``found`` unless it is a placeholder (``$PGPASS``, ``%(pw)s``, ``{pw}``,
+        ``<password>``, ``***``) and not ``escaped``; True if it is learned."""
+        if not worth(found) or (found[0] in "$%{<*" and not escaped):
+            return False
+        if len(self.found) < MAX_SECRETS:
+            self.found[found] = None
+        return True
 
     def _items(self, value: Any, depth: int) -> Iterator[Any] | None:
         """The items of a builtin container (a dict's values), bounded; None for others.
@@ -425,6 +439,7 @@ class Walk:
 _URL_PASSWORD = lazy_compile(
     r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/:@'\"]{0,100}:(?P<pw>[^\s/@'\"]{1,200})@"
 )
+_PERCENT_ESCAPE = lazy_compile(r"%[0-9A-Fa-f]{2}")
 _DSN_PASSWORD = lazy_compile(
     r"(?:^|[\s;])(?:password|passwd|pwd)[ \t]*=[ \t]*(?P<pw>'[^'\n]{1,200}'|[^\s;'\"]{1,200})",
     re.IGNORECASE,
