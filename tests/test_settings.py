@@ -190,3 +190,24 @@ def test_a_list_setting_given_on_the_command_line_as_a_literal_is_that_list() ->
     )
     settings = JupyterChatKit(config=app.config)
     assert (settings.models, settings.redact_patterns) == (["one"], ["[A-Z]{3}-[0-9]+"])
+
+
+def test_a_list_setting_given_again_as_literals_adds_their_items() -> None:
+    """A flag given again adds items (traitlets' documented repeated flag): two literals
+    gave two items of text ('["a"]', '["b"]'); a literal holding other than text is
+    refused with the setting's name, as traitlets refuses it for a class it knows."""
+    from traitlets.config import Application
+
+    def parsed(*argv: str) -> JupyterChatKit:
+        app = Application()
+        app.parse_command_line([f"--JupyterChatKit.{arg}" for arg in argv])
+        return JupyterChatKit(config=app.config)
+
+    assert parsed('models=["small"]', 'models=["big", "huge"]').models == ["small", "big", "huge"]
+    patterns = parsed("redact_patterns=['ACME-[0-9]{8}']", "redact_patterns=[A-Z]{3}-[0-9]+")
+    assert patterns.redact_patterns == ["ACME-[0-9]{8}", "[A-Z]{3}-[0-9]+"]
+    assert parsed("models=one", "models=two").models == ["one", "two"]
+    with pytest.raises(TraitError, match=r"JupyterChatKit\.models.*int"):
+        parsed('models=["small", 1]')
+    with pytest.raises(TraitError, match="redact_patterns"):
+        parsed("redact_patterns=['ACME-1']", "redact_patterns=[None]")
