@@ -29,6 +29,7 @@ from openai.types.responses.response_input_item_param import Message
 
 from ..context_policy import error_rules
 from ..context_policy.errors import with_cell_lines
+from ..context_policy.getters import bound_to_getters
 from ..context_policy.html_text import html_text
 from ..context_policy.shown import (
     hide_shown_credential,
@@ -611,4 +612,6 @@ def _passed(sources: Iterable[str]) -> frozenset[str]:
     in the first 2,000 cells, 100,000 characters of each, as the sidebar's notebookText
     reads them: the same bound for a notebook read here and for its text a front end
     sent (that text was cut at 200,000 characters of source in all)."""
-    return aliases("\n".join(s[:100_000] for s in itertools.islice(sources, 2_000)))
+    text = "\n".join(s[:100_000] for s in itertools.islice(sources, 2_000))
+    # ``x = keyring.get_password(...)``: a name bound to a secret's getter, shown too.
+    return aliases(text) | bound_to_getters(text)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .calls import pair_hides
+from .getters import bound_to_getters
 from .lazy_patterns import lazy_compile
 from .names import is_placeholder, is_secret_name, marker
 from .shown import (
@@ -364,8 +365,12 @@ class DataRedaction:
         if len(sources) < 2:
             return
         cut = self.cut or 100_000
-        found = aliases("\n".join(s[:cut] for s in sources))
-        if not found:
+        joined = "\n".join(s[:cut] for s in sources)
+        found = aliases(joined)
+        # ``x = keyring.get_password(...)``: a name bound to a secret's getter has no
+        # literal to hide, but ``print(x)`` shows the secret.
+        shown = found | bound_to_getters(joined)
+        if not shown:
             return
         for k, item in enumerate(out_items):
             source = _cell_source(item)
@@ -381,7 +386,7 @@ class DataRedaction:
                 # ``print(x)`` in a later cell than ``connect(host, user, x)``: its
                 # one-line output is that credential (as under a secret's name).
                 outputs = item.get("outputs")
-                if isinstance(outputs, list) and names_one_of(source, found):
+                if isinstance(outputs, list) and names_one_of(source, shown):
                     out_items[k] = {
                         **item,
                         "outputs": hide_cell_outputs(outputs, hide_shown_credential),

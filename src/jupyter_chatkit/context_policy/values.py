@@ -18,7 +18,6 @@ from .compiled_rules import (
     PROSE_VALUE,
 )
 from .flows import positional_aliases
-from .getters import bound_to_getters
 from .lazy_patterns import lazy_compile
 from .names import (
     is_secret_name,
@@ -415,8 +414,6 @@ def alias_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
     key), in one read of ``text``."""
     keyish: set[str] = set()
     found = positional_aliases(text, keyish)
-    # ``x = keyring.get_password(...)``, ``a, b = user, getpass()``: bound to a secret.
-    found.update(bound_to_getters(text))
     for match in _ALIAS.finditer(text):
         name, alias = match.group(1, 2)
         last = name.rsplit(".", 1)[-1]
