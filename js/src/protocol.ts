@@ -19,7 +19,7 @@ export const CLIENT_TOOLS = [
         "around": {
           "type": "integer",
           "minimum": 0,
-          "description": "Centre on the cell with this 0-based index (a cell's index in this tool's answer) instead of the active cell, to read far-off cells."
+          "description": "Centre on the cell with this 0-based index (a cell's index in this tool's answer) instead of the active cell, to read far-off cells. Cells read from the kernel's execution history have no index: there it is an execution_count, and the answer centres on that run."
         },
         "include_outputs": {
           "type": "boolean",

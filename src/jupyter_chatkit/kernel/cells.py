@@ -17,7 +17,7 @@ from ..context_policy.redact import hide_shown_secret, names_secret
 from ..context_policy.shown import hide_cell_outputs
 from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
-from .cellpick import around_index, nearest, omitted_note, position_of
+from .cellpick import around_index, nearest, omitted_note, omitted_runs_note, position_of
 from .kept_names import LiveCells, pushed_for, pushed_live
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
@@ -362,45 +362,52 @@ def get_notebook_cells(
     running = _running_count(view)
     # No file: the page's live cells, if it pushed them, say which runs are kept out.
     kept = _kept(view)
-    cells: list[dict[str, Any]] = []
-    used = 0
-    dropped = 0
+    runs: list[int] = []
     withheld = 0
-    # Newest first, so the total budget drops the oldest cells.
-    for count in range(len(inputs) - 1, 0, -1):
+    for count in range(1, len(inputs)):
         source = inputs[count]
         if not isinstance(source, str) or not source.strip():
             continue
         if kept.withheld(source):
             withheld += 1
             continue
-        cell = _cell_entry(count, source, outputs, errors, include_outputs, view.namespace)
+        runs.append(count)
+    # Centred on the newest run, or on the run whose execution count ``around`` names
+    # (the history's cells have no index: each carries its execution count); the total
+    # budget drops the runs farthest from it.
+    asked = around_index(around) if runs else None
+    anchor = position_of(runs, asked) if asked is not None else len(runs) - 1
+    cells: list[dict[str, Any]] = []
+    used = 0
+    for i in sorted(nearest(len(runs), anchor, max_cells), key=lambda j: abs(j - anchor)):
+        count = runs[i]
+        cell = _cell_entry(count, inputs[count], outputs, errors, include_outputs, view.namespace)
         if count == running:
             cell["running"] = True
         size = len(dumps(cell))
-        if len(cells) >= max_cells or used + size > CELLS_TOTAL_CHARS:
-            dropped += 1
+        if used + size > CELLS_TOTAL_CHARS and cells:
             continue
         used += size
         cells.append(cell)
-    cells.reverse()
+    cells.sort(key=lambda c: c["execution_count"])
     result: dict[str, Any] = {
         "from": "kernel_execution_history",
         "note": HISTORY_NOTE,
         "cells": cells,
         "executed_cells": sum(1 for s in inputs[1:] if isinstance(s, str) and s.strip()),
     }
+    if asked is not None:
+        # ``around`` is an execution count here, as each cell of this answer carries.
+        result["centred_on"] = runs[anchor]
+        result["note"] += f" Centred on the run with execution count {runs[anchor]} (around)."
     if unread:
         result["file_note"] = unread
     if withheld:
         result["runs_not_read"] = withheld
         result["runs_not_read_note"] = WITHHELD_NOTE
-    if dropped:
-        result["omitted_cells"] = dropped
-        result["omitted_note"] = (
-            f"{dropped} older cells not shown; ask for fewer outputs "
-            "(include_outputs=false) to see more of them."
-        )
+    if len(cells) < len(runs):
+        result["omitted_cells"] = len(runs) - len(cells)
+        result["omitted_note"] = omitted_runs_note(runs, (c["execution_count"] for c in cells))
     error = _last_error(view, kept) if include_outputs else None
     if error:
         result["last_error"] = error
