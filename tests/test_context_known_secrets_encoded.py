@@ -8,7 +8,7 @@ not read, whether the URL sits in the environment or in a variable of the namesp
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit
 
 import pytest
 
@@ -60,3 +60,18 @@ def test_a_password_with_no_encoding_is_learned_once() -> None:
     assert [s for s in known_secrets(ns) if "Xq7pL2mZ9wRt" in s] == ["Xq7pL2mZ9wRt"]
     ns = {"database_url": "postgresql://etl:Ab%zz9Qw7Lm@db/sales"}
     assert "Ab%zz9Qw7Lm" in known_secrets(ns)
+
+
+def test_a_password_written_with_quote_plus_is_hidden_as_unquote_plus_gives_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLAlchemy's documentation writes a URL's password with ``quote_plus``: a space is
+    ``+`` there, and ``unquote_plus`` gives back the password the person typed."""
+    password = "correct horse 42!"
+    url = f"postgresql://etl:{quote_plus(password)}@db.internal/sales"
+    monkeypatch.setenv("CHATKIT_TEST_DATABASE_URL", url)
+    decoded = unquote_plus(urlsplit(url).password or "")
+    assert decoded == password and password not in url
+    ns: dict[str, Any] = {"shown": [decoded, "db.internal"]}
+    text = everything(ns)
+    assert password not in text and "db.internal" in text, text

@@ -22,7 +22,7 @@ import types
 import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from ..context_policy.calls import names_a_secret
 from ..context_policy.lazy_patterns import lazy_compile
@@ -147,9 +147,13 @@ class Walk:
             # ``etl:p%40ss%21w0rd@db``: ``unquote(...)``, SQLAlchemy's ``make_url(...)``
             # print the password decoded (``p@ss!w0rd``), as the person typed it; a
             # leading ``%40`` is such a character, no ``%(pw)s`` template.
+            # (``quote_plus``, which SQLAlchemy's documentation suggests, writes a space
+            # as ``+``: ``unquote_plus`` gives it back.)
             found = match["pw"]
             if self._password(found, _PERCENT_ESCAPE.match(found) is not None):
                 self._password(unquote(found), True)
+                if "+" in found:
+                    self._password(unquote_plus(found), True)
         for match in itertools.chain(_DSN_PASSWORD.finditer(head), pairs):
             self._password(match["pw"].strip("'"), False)
 
