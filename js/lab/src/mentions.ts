@@ -18,6 +18,7 @@ import { codeSlice } from "./codepoints";
 import { cellRef, chipCell, explainParts, fixErrorParts } from "./context";
 import { ERROR_RULES } from "./error-rules.generated";
 import { withCellLines } from "./errortext";
+import { boundToGetters } from "./getters";
 import { htmlText } from "./htmltext";
 import { runKernelTool } from "./kernel";
 import type { NotebookLink } from "./link";
@@ -115,13 +116,13 @@ export function notebookText(raw: string): string | null {
   const joined = multilineText;
   // Variables the notebook passes where a credential goes (`connect(host, user, x)`): a
   // later `print(x)` shows that credential, whatever `x` is called.
-  const passed = aliases(
-    cells
-      .slice(0, 2_000)
-      .filter((c): c is Record<string, unknown> => c !== null && typeof c === "object" && !Array.isArray(c) && !savedPrivate(c))
-      .map((c) => codeSlice(joined(c.source), 100_000))
-      .join("\n"),
-  );
+  // And those bound to a secret's getter (`x = keyring.get_password(...)`), as in Python.
+  const sources = cells
+    .slice(0, 2_000)
+    .filter((c): c is Record<string, unknown> => c !== null && typeof c === "object" && !Array.isArray(c) && !savedPrivate(c))
+    .map((c) => codeSlice(joined(c.source), 100_000))
+    .join("\n");
+  const passed = new Set([...aliases(sources), ...boundToGetters(sources)]);
   const parts: string[] = [];
   cells.forEach((cell: Record<string, unknown> | null, index: number) => {
     if (!cell || typeof cell !== "object") return;
