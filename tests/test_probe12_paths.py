@@ -49,9 +49,6 @@ DATA = corpus()
 CREDENTIALS, LOOKALIKES = DATA["credentials"], DATA["lookalikes"]
 # Judged, not defects: a Slack webhook's whole path (team, bot and secret) is its key.
 BY_DESIGN = {"slack_team"}
-# Still changed (the report says where): a cell whose last line held a credential, now
-# hidden, has its one-line output hidden, the marker's words read as a secret's name.
-KNOWN = {"order"}
 SAVED = (PROBE / "saved.ipynb").read_text(encoding="utf-8")
 
 
@@ -74,7 +71,7 @@ def check(payload: Any, credentials: dict[str, str], lookalikes: dict[str, str])
     text = received(payload)
     report = {
         "leaks": leaks(text, credentials),
-        "over_hidden": sorted(set(over_hidden(text, lookalikes)) - BY_DESIGN - KNOWN),
+        "over_hidden": sorted(set(over_hidden(text, lookalikes)) - BY_DESIGN),
         "error_lines_missing": error_lines_missing(text, credentials),
     }
     assert report == {"leaks": [], "over_hidden": [], "error_lines_missing": []}

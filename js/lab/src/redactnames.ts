@@ -408,6 +408,9 @@ export function marker(what: string): string {
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 // Secret names that usually hold an object, not a secret (`session.get(url).text`).
 const OBJECT_NAMES = new Set(["session", "sess", "cookies", "cookie", "auth"]);
+// A decoder's call: `base64.b64decode("YW5hOl…").decode()` shows the text it decodes.
+const DECODER =
+  /(?<![A-Za-z0-9_])(?:(?:urlsafe_)?b(?:64|32|32hex|16|85)decode|a85decode|decodebytes|unhexlify|a2b_base64|fromhex|codecs\s*\.\s*decode)\s*\(/;
 const ASSIGNMENT_LINE = /^\s*[A-Za-z_][A-Za-z0-9_.[\]'", ]*(?<![=!<>])=(?!=)/;
 
 /** A cell's last line of code (comments and blank lines skipped), or null when there is
@@ -430,13 +433,68 @@ function shownLine(source: string): string | null {
 export function namesSecret(source: string): boolean {
   const line = shownLine(source);
   if (line === null) return false;
-  // `getpass.getpass()` alone returns (and shows) what the person typed.
+  // `getpass.getpass()` alone returns (and shows) what the person typed; a decoder
+  // shows what it decodes.
   if (line.includes("getpass(")) return true;
-  const head = line.slice(0, 500);
+  const head = clientCall(source, line).slice(0, 500);
+  if (DECODER.test(head)) return true;
   if ((head.match(WORD) ?? []).some((w) => isSecretName(w) && !OBJECT_NAMES.has(normalizeName(w)))) return true;
   // `print(os.getenv("OPENAI_KEY"))`: a name read from the environment whose last part
   // is key-ish (not `SSH_KEY_PATH`).
   return [...head.matchAll(ENV_READ)].some((m) => isKeyishName(m[1].split("_").pop()));
+}
+
+// A shell line (`!curl ...`, `%sx ...`, a `%%bash` cell) and its commands; a command's
+// leading `NAME=value` assignments and its program; a credential passed to a client as
+// the policy left it or a variable's expansion. Mirrors Python's shown.py.
+const SHELL_ESCAPE = /^(?:!!?|%sx\b|%system\b)\s*/;
+const SHELL_CELL = /^\s*%%(?:bash|sh)\b/;
+const SHELL_COMMANDS = /\|\|?|&&|;/;
+const ENV_PREFIX = /^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^'\n]*'|"[^"\n]*"|\S*)\s+)+/;
+const PROGRAM = /^(?:sudo\s+)?(?:\S*\/)?([A-Za-z][A-Za-z0-9_.+-]*)/;
+const CREDENTIAL_ARG = new RegExp(
+  String.raw`(?:(?<!\S)(?:-u|--user|--proxy-user|-a|--auth)(?:=|\s*)['"]?[^\s'":]{0,100}:` +
+    String.raw`|(?<!\S)(?:-p|-a|--auth|--password|--passwd|--pass|--http-password)(?:=|\s*)` +
+    String.raw`|(?<!\S)(?:-H|--header)(?:=|\s*)['"]?[A-Za-z][A-Za-z0-9_-]{0,60}:[ \t]*` +
+    String.raw`(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?` +
+    "|(?<![A-Za-z0-9_-])(?<key>[A-Za-z_][A-Za-z0-9_]{0,60})=)" +
+    String.raw`(?:'[^'\n]{0,300}'|"[^"\n]{0,300}"|(?:«redacted: [^»\n]{0,80}»[ \t]?){1,3}|[^\s'"]{1,300})` +
+    String.raw`|:\/\/[^\s/@:'"]{0,100}:(?:«redacted: [^»\n]{0,80}»|[^\s/@'"]{1,300})@`,
+  "g",
+);
+// A client reading a secret store answers with its secrets: its line is read whole.
+const STORE = /vault|secretsmanager|keyvault|\/kv\/|ssm/i;
+// Clients that send a credential passed to them and print the server's answer.
+const CLIENTS = new Set(
+  "curl wget http https xh mysql psql mongosh mongo redis-cli sqlcmd clickhouse-client snowsql pg_dump mysqldump ldapsearch".split(
+    " ",
+  ),
+);
+
+/** `shown` as its words are read for a secret's name: for a shell line whose every
+ * command is a client (no `$(...)`, no backquote), without the commands' `NAME=value`
+ * prefixes and the credentials passed to them (`!curl -u ana:'«…»' URL` shows the
+ * server's answer); any other line, and any other marker, read whole. Mirrors Python's
+ * `_client_call`. */
+function clientCall(source: string, shown: string): string {
+  const bang = SHELL_ESCAPE.exec(shown);
+  if (!bang && !SHELL_CELL.test(source)) return shown;
+  const line = bang ? shown.slice(bang[0].length) : shown;
+  if (line.includes("$(") || line.includes("`") || STORE.test(line)) return shown;
+  const commands: string[] = [];
+  for (let command of line.split(SHELL_COMMANDS)) {
+    command = command.trim();
+    command = command.slice(ENV_PREFIX.exec(command)?.[0].length ?? 0);
+    const program = PROGRAM.exec(command);
+    if (!program || !CLIENTS.has(program[1].toLowerCase())) return shown;
+    commands.push(
+      command.replace(CREDENTIAL_ARG, (whole, ...rest) => {
+        const key = (rest.at(-1) as { key?: string }).key;
+        return key && !isSecretName(key) ? whole : " ";
+      }),
+    );
+  }
+  return commands.join(" ; ");
 }
 
 /** True when a cell's last line names one of `names` (variables the notebook passes where

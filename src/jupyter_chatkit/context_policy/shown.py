@@ -9,6 +9,7 @@ cell reading and the policy's walk of notebook data; mirrors the shown-output he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,12 @@ from .names import is_placeholder, is_secret_name, marker, normalize_name
 from .values import is_keyish_name
 
 _ENV_READ = lazy_compile(rules.ENV_READ_NAME)
+# A decoder's call: ``base64.b64decode("YW5hOl…").decode()`` shows the text a literal
+# (often hidden, "«…»") or a value encodes, a Basic header's or a Kubernetes secret's.
+_DECODER = lazy_compile(
+    r"(?<![A-Za-z0-9_])(?:(?:urlsafe_)?b(?:64|32|32hex|16|85)decode|a85decode|decodebytes"
+    r"|unhexlify|a2b_base64|fromhex|codecs\s*\.\s*decode)\s*\("
+)
 
 
 def _shown_line(source: str) -> str | None:
@@ -38,10 +45,12 @@ def names_secret(source: str) -> bool:
     shown = _shown_line(source)
     if shown is None:
         return False
-    head = shown[:500]
-    # ``getpass.getpass()`` alone returns (and shows) what the person typed.
+    head = _client_call(source, shown)[:500]
+    # ``getpass.getpass()`` alone returns (and shows) what the person typed; a decoder
+    # shows what it decodes.
     return (
         "getpass(" in shown
+        or _DECODER.search(head) is not None
         or any(
             is_secret_name(w) and normalize_name(w) not in OBJECT_NAMES for w in WORD.findall(head)
         )
@@ -49,6 +58,88 @@ def names_secret(source: str) -> bool:
         # part is key-ish (not ``SSH_KEY_PATH``).
         or any(is_keyish_name(n.rsplit("_", 1)[-1]) for n in _ENV_READ.findall(head))
     )
+
+
+# A shell line (``!curl ...``, ``%sx ...``, a ``%%bash`` cell) and its commands; a command's
+# leading ``NAME=value`` assignments and its program. Mirrored by redactnames.ts.
+_SHELL_ESCAPE = lazy_compile(r"(?:!!?|%sx\b|%system\b)\s*")
+_SHELL_CELL = lazy_compile(r"\s*%%(?:bash|sh)\b")
+_SHELL_COMMANDS = lazy_compile(r"\|\|?|&&|;")
+_ENV_PREFIX = lazy_compile(r"(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^'\n]*'|\"[^\"\n]*\"|\S*)\s+)+")
+_PROGRAM = lazy_compile(r"(?:sudo\s+)?(?:\S*/)?([A-Za-z][A-Za-z0-9_.+-]*)")
+# A credential passed to a client, as written, as the policy left it (markers) or as a
+# variable's expansion: ``-u ana:'…'``, ``-p…``, ``--password=…``, ``-a …``, ``-H
+# 'Authorization: Bearer …'``, ``://ana:…@``, a DSN's ``password=…`` (a key that names a
+# secret: ``where name='…'`` in a query stays).
+_CREDENTIAL_ARG = lazy_compile(
+    r"(?:(?<!\S)(?:-u|--user|--proxy-user|-a|--auth)(?:=|\s*)['\"]?[^\s'\":]{0,100}:"
+    r"|(?<!\S)(?:-p|-a|--auth|--password|--passwd|--pass|--http-password)(?:=|\s*)"
+    r"|(?<!\S)(?:-H|--header)(?:=|\s*)['\"]?[A-Za-z][A-Za-z0-9_-]{0,60}:[ \t]*"
+    r"(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?"
+    r"|(?<![A-Za-z0-9_-])(?P<key>[A-Za-z_][A-Za-z0-9_]{0,60})=)"
+    r"(?:'[^'\n]{0,300}'|\"[^\"\n]{0,300}\""
+    r"|(?:«redacted: [^»\n]{0,80}»[ \t]?){1,3}|[^\s'\"]{1,300})"
+    r"|://[^\s/@:'\"]{0,100}:(?:«redacted: [^»\n]{0,80}»|[^\s/@'\"]{1,300})@"
+)
+# A client reading a secret store answers with its secrets: its line is read whole.
+_STORE = lazy_compile(r"(?i)vault|secretsmanager|keyvault|/kv/|ssm")
+# Clients that send a credential passed to them and print the server's answer, never the
+# credential itself: the answer of ``curl -u ana:'«…»' URL`` is ordinary output.
+_CLIENTS = frozenset(
+    [
+        "curl",
+        "wget",
+        "http",
+        "https",
+        "xh",
+        "mysql",
+        "psql",
+        "mongosh",
+        "mongo",
+        "redis-cli",
+        "sqlcmd",
+        "clickhouse-client",
+        "snowsql",
+        "pg_dump",
+        "mysqldump",
+        "ldapsearch",
+    ]
+)
+
+
+def _passed(match: re.Match[str]) -> str:
+    key = match.group("key")
+    return match.group() if key and not is_secret_name(key) else " "
+
+
+def _client_call(source: str, shown: str) -> str:
+    """``shown`` as its words are read for a secret's name: for a shell line whose every
+    command is a client (:data:`_CLIENTS`; no ``$(...)``, no backquote), without the
+    commands' ``NAME=value`` prefixes and the credentials passed to them
+    (:data:`_CREDENTIAL_ARG`): ``!PGPASSWORD='«…»' psql -c 'select 1'`` or ``!curl -u
+    ana:'«…»' URL`` passes a password and shows the server's answer; the marker's words
+    ("password") are not a name the line shows. Any other line, and any other marker, is
+    read whole: ``base64.b64decode("«…»").decode()``, ``!echo '«…»' | base64 -d`` or
+    ``!psql -c "select '«…»'"`` shows what the marker hid."""
+    escape = _SHELL_ESCAPE.match(shown)
+    if escape:
+        line = shown[escape.end() :]
+    elif _SHELL_CELL.match(source):
+        line = shown
+    else:
+        return shown
+    if "$(" in line or "`" in line or _STORE.search(line):
+        return shown
+    commands = []
+    for command in _SHELL_COMMANDS.split(line):
+        command = command.strip()
+        prefix = _ENV_PREFIX.match(command)
+        command = command[prefix.end() :] if prefix else command
+        program = _PROGRAM.match(command)
+        if not program or program.group(1).lower() not in _CLIENTS:
+            return shown
+        commands.append(_CREDENTIAL_ARG.sub(_passed, command))
+    return " ; ".join(commands)
 
 
 def names_one_of(source: str, names: frozenset[str]) -> bool:
