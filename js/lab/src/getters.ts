@@ -8,29 +8,11 @@
 import { RULES } from "./redaction-rules.generated";
 import { isSecretName, unnumbered } from "./redactnames";
 
-// An assignment: its targets (a name, or names unpacked) and its right-hand side.
-const ASSIGNED =
-  /^[ \t]*(\(?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*){0,7}[ \t]*,?[ \t]*\)?)[ \t]*(?::[^=\n]{1,80})?=(?!=)[ \t]*([^\n]{1,400})/gm;
-// A prompt for a secret, or a store's getter. Python's own `secrets` module
-// (`secrets.token_hex(16)`) makes a new random value: not one.
-const GETTER = new RegExp(
-  "^(?:(?:getpass\\.)?getpass[ \\t]*\\(" +
-    "|input[ \\t]*\\([ \\t]*[rRuU]?['\"][^'\"\\n]{0,80}?" +
-    "(?:pass|secret|token|api[ _-]?key|\\bpin\\b|\\botp\\b|credential)[^'\"\\n]{0,80}['\"]" +
-    "|(?:[A-Za-z_][\\w.]*\\.)?(?:keyring\\.get_password|secrets\\.get|userdata\\.get)[ \\t]*\\(" +
-    "|(?:[A-Za-z_][\\w.]*\\.)?(?:get_secret(?:_value|_version)?|access_secret_version" +
-    "|read_secret(?:_version)?|get_password)[ \\t]*\\(" +
-    "|(?:[A-Za-z_][\\w.]*\\.)?secrets[ \\t]*\\[|st\\.secrets\\.[A-Za-z_]" +
-    "|(?:[A-Za-z_][\\w.]*\\.)?get_connection[ \\t]*\\([^()\\n]{0,120}\\)[ \\t]*\\.password\\b)",
-  "i",
-);
-// The environment's (or Airflow's `Variable`) value by its name: a secret when the name is.
-const NAMED_GETTER =
-  /^(?:os\.)?(?:getenv[ \t]*\(|environ(?:\.get[ \t]*\(|[ \t]*\[)|Variable\.get[ \t]*\()[ \t]*(?:key[ \t]*=[ \t]*)?[rRuU]?['"]([^'"\n]{1,120})['"]/;
-const GETTER_WORDS = [
-  "getpass", "input", "secret", "keyring", "userdata", "environ", "getenv", "Variable", "get_password",
-  "get_connection",
-];
+// The patterns and words are the table's (call_rules.py), shared with Python.
+const ASSIGNED = new RegExp(RULES.getterAssignment, "gm");
+const GETTER = new RegExp(RULES.secretGetter, "i");
+const NAMED_GETTER = new RegExp(RULES.namedGetter);
+const GETTER_WORDS: readonly string[] = RULES.getterWords;
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
 
 function isGetter(value: string): boolean {

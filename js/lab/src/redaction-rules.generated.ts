@@ -3288,6 +3288,21 @@ export const RULES = {
     "session"
   ],
   "getterCall": "^(?:get|load|fetch|read|lookup|find|list|delete|remove|has|check|validate|verify|describe|rotate|revoke)_",
+  "secretGetter": "^(?:(?:getpass\\.)?getpass[ \\t]*\\(|input[ \\t]*\\([ \\t]*[rRuU]?['\\\"][^'\\\"\\n]{0,80}?(?:pass|secret|token|api[ _-]?key|\\bpin\\b|\\botp\\b|credential)[^'\\\"\\n]{0,80}['\\\"]|(?:[A-Za-z_][A-Za-z0-9_.]*\\.)?(?:keyring\\.get_password|secrets\\.get|userdata\\.get)[ \\t]*\\(|(?:[A-Za-z_][A-Za-z0-9_.]*\\.)?(?:get_secret(?:_value|_version)?|access_secret_version|read_secret(?:_version)?|get_password)[ \\t]*\\(|(?:[A-Za-z_][A-Za-z0-9_.]*\\.)?secrets[ \\t]*\\[|st\\.secrets\\.[A-Za-z_]|(?:[A-Za-z_][A-Za-z0-9_.]*\\.)?get_connection[ \\t]*\\([^()\\n]{0,120}\\)[ \\t]*\\.password\\b)",
+  "namedGetter": "^(?:os\\.)?(?:getenv[ \\t]*\\(|environ(?:\\.get[ \\t]*\\(|[ \\t]*\\[)|Variable\\.get[ \\t]*\\()[ \\t]*(?:key[ \\t]*=[ \\t]*)?[rRuU]?['\\\"]([^'\\\"\\n]{1,120})['\\\"]",
+  "getterAssignment": "^[ \\t]*(\\(?[ \\t]*[A-Za-z_][A-Za-z0-9_]*(?:[ \\t]*,[ \\t]*[A-Za-z_][A-Za-z0-9_]*){0,7}[ \\t]*,?[ \\t]*\\)?)[ \\t]*(?::[^=\\n]{1,80})?=(?!=)[ \\t]*([^\\n]{1,400})",
+  "getterWords": [
+    "getpass",
+    "input",
+    "secret",
+    "keyring",
+    "userdata",
+    "environ",
+    "getenv",
+    "Variable",
+    "get_password",
+    "get_connection"
+  ],
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|break|continue|return|raise|bearer|basic|digest|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*)?(?:\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",

@@ -129,3 +129,39 @@ GETTER_CALL = (
 )
 # Secret-named callees that name things about secrets, not hold them (``Session("x")``).
 NON_CREDENTIAL_CALLS: list[str] = sorted({"session", "cookie", "cookies", "otp", "dsn"})
+
+# A right-hand side that returns a secret whatever it is asked for (context_policy/getters):
+# a prompt for one, or a secret store's getter (keyring, Databricks ``dbutils.secrets``,
+# AWS Secrets Manager, Azure Key Vault, Google Secret Manager, HashiCorp Vault, Colab
+# ``userdata``, Streamlit ``st.secrets``, Airflow's ``get_connection(...).password``).
+# Python's own ``secrets`` module (``secrets.token_hex(16)``) makes a new random value, a
+# nonce or an id as often as a password, and reads no credential kept anywhere: not one.
+# Read from a value's start, case-insensitive.
+SECRET_GETTER = (
+    r"^(?:(?:getpass\.)?getpass[ \t]*\("
+    r"|input[ \t]*\([ \t]*[rRuU]?['\"][^'\"\n]{0,80}?"
+    r"(?:pass|secret|token|api[ _-]?key|\bpin\b|\botp\b|credential)[^'\"\n]{0,80}['\"]"
+    r"|(?:[A-Za-z_][A-Za-z0-9_.]*\.)?(?:keyring\.get_password|secrets\.get|userdata\.get)"
+    r"[ \t]*\("
+    r"|(?:[A-Za-z_][A-Za-z0-9_.]*\.)?(?:get_secret(?:_value|_version)?|access_secret_version"
+    r"|read_secret(?:_version)?|get_password)[ \t]*\("
+    r"|(?:[A-Za-z_][A-Za-z0-9_.]*\.)?secrets[ \t]*\[|st\.secrets\.[A-Za-z_]"
+    r"|(?:[A-Za-z_][A-Za-z0-9_.]*\.)?get_connection[ \t]*\([^()\n]{0,120}\)[ \t]*\.password\b)"
+)
+# A getter of a value by its name (the environment, Airflow's ``Variable``): a secret when
+# the name is one (``os.getenv("DB_PASSWORD")``, not ``os.getenv("HOME")``). Group 1: the name.
+NAMED_GETTER = (
+    r"^(?:os\.)?(?:getenv[ \t]*\(|environ(?:\.get[ \t]*\(|[ \t]*\[)|Variable\.get[ \t]*\()"
+    r"[ \t]*(?:key[ \t]*=[ \t]*)?[rRuU]?['\"]([^'\"\n]{1,120})['\"]"
+)
+# An assignment, per line: its targets (a name, or names unpacked; group 1) and its
+# right-hand side (group 2).
+GETTER_ASSIGNMENT = (
+    r"^[ \t]*(\(?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*){0,7}"
+    r"[ \t]*,?[ \t]*\)?)[ \t]*(?::[^=\n]{1,80})?=(?!=)[ \t]*([^\n]{1,400})"
+)
+# Words one of the getters above holds: a source without any is not read for them.
+GETTER_WORDS: list[str] = [
+    "getpass", "input", "secret", "keyring", "userdata", "environ", "getenv", "Variable",
+    "get_password", "get_connection",
+]  # fmt: skip

@@ -14,39 +14,11 @@ from . import rules
 from .lazy_patterns import lazy_compile
 from .names import is_secret_name, unnumbered
 
-# A right-hand side that returns a secret whatever it is asked for: a prompt for one, or a
-# secret store's getter (keyring, Databricks ``dbutils.secrets``, AWS Secrets Manager, Azure
-# Key Vault, Google Secret Manager, HashiCorp Vault, Colab ``userdata``, Streamlit
-# ``st.secrets``, Airflow's ``get_connection(...).password``). Python's own ``secrets``
-# module (``secrets.token_hex(16)``) makes a new random value, a nonce or an id as often
-# as a password, and reads no credential kept anywhere: not one.
-_GETTER = lazy_compile(
-    r"(?:(?:getpass\.)?getpass[ \t]*\("
-    r"|input[ \t]*\([ \t]*[rRuU]?['\"][^'\"\n]{0,80}?"
-    r"(?:pass|secret|token|api[ _-]?key|\bpin\b|\botp\b|credential)[^'\"\n]{0,80}['\"]"
-    r"|(?:[A-Za-z_][\w.]*\.)?(?:keyring\.get_password|secrets\.get|userdata\.get)[ \t]*\("
-    r"|(?:[A-Za-z_][\w.]*\.)?(?:get_secret(?:_value|_version)?|access_secret_version"
-    r"|read_secret(?:_version)?|get_password)[ \t]*\("
-    r"|(?:[A-Za-z_][\w.]*\.)?secrets[ \t]*\[|st\.secrets\.[A-Za-z_]"
-    r"|(?:[A-Za-z_][\w.]*\.)?get_connection[ \t]*\([^()\n]{0,120}\)[ \t]*\.password\b)",
-    re.IGNORECASE,
-)
-# A getter of a value by its name (the environment, Airflow's ``Variable``): a secret when
-# the name is one (``os.getenv("DB_PASSWORD")``, not ``os.getenv("HOME")``).
-_NAMED_GETTER = lazy_compile(
-    r"(?:os\.)?(?:getenv[ \t]*\(|environ(?:\.get[ \t]*\(|[ \t]*\[)|Variable\.get[ \t]*\()"
-    r"[ \t]*(?:key[ \t]*=[ \t]*)?[rRuU]?['\"]([^'\"\n]{1,120})['\"]"
-)
-# An assignment: its targets (a name, or names unpacked) and its right-hand side.
-_ASSIGNED = lazy_compile(
-    r"^[ \t]*(\(?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*){0,7}"
-    r"[ \t]*,?[ \t]*\)?)[ \t]*(?::[^=\n]{1,80})?=(?!=)[ \t]*([^\n]{1,400})",
-    re.MULTILINE,
-)
-GETTER_WORDS = (
-    "getpass", "input", "secret", "keyring", "userdata", "environ", "getenv", "Variable",
-    "get_password", "get_connection",
-)  # fmt: skip
+# The patterns and words are the table's (call_rules), shared with the TypeScript copy.
+_GETTER = lazy_compile(rules.SECRET_GETTER, re.IGNORECASE)
+_NAMED_GETTER = lazy_compile(rules.NAMED_GETTER)
+_ASSIGNED = lazy_compile(rules.GETTER_ASSIGNMENT, re.MULTILINE)
+GETTER_WORDS = tuple(rules.GETTER_WORDS)
 
 
 def is_getter(value: str) -> bool:

@@ -21,11 +21,15 @@ from .call_rules import (
     CREDENTIAL_CALLS,
     DECODE_CALLS,
     ENV_VARIABLE_NAME,
+    GETTER_ASSIGNMENT,
     GETTER_CALL,
+    GETTER_WORDS,
     KEY_CALLS,
+    NAMED_GETTER,
     NON_CREDENTIAL_CALLS,
     RANDOM_KEY_CALL_SUFFIX,
     RANDOM_KEY_CALLS,
+    SECRET_GETTER,
 )
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 from .joined_rules import (
@@ -490,6 +494,10 @@ def rules_dict() -> dict[str, Any]:
         "connectCalls": CONNECT_CALLS,
         "nonCredentialCalls": NON_CREDENTIAL_CALLS,
         "getterCall": GETTER_CALL,
+        "secretGetter": SECRET_GETTER,
+        "namedGetter": NAMED_GETTER,
+        "getterAssignment": GETTER_ASSIGNMENT,
+        "getterWords": GETTER_WORDS,
         "keepValue": KEEP_VALUE,
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,
