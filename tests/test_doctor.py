@@ -347,3 +347,22 @@ def test_a_postgresql_store_without_its_driver_says_what_to_install(
     check = {c["name"]: c for c in data["checks"]}["store driver"]
     assert check["ok"] is False and "jupyter-chatkit[postgres]" in check["detail"]
     assert "Hunt3r" not in json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("arg", "setting"),
+    [
+        ("--JupyterChatKit.max_upload_bytes=not-a-number-Wq73", "max_upload_bytes"),
+        ('--JupyterChatKit.models=["model-Wq73", 1]', "models"),
+    ],
+)
+def test_a_refused_config_value_is_reported_without_a_traceback_or_its_value(
+    tmp_path: Path, arg: str, setting: str
+) -> None:
+    # Given on the command line (the report's own), as the server would get it: the
+    # report printed a traceback.
+    data = report(tmp_path, arg, env={"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"})
+    assert data["exit_code"] == 1 and data["ok"] is False
+    check = data["by_name"]["settings"]
+    assert check["ok"] is False and setting in check["detail"]
+    assert "Wq73" not in check["detail"] and "Traceback" not in data["stderr"]

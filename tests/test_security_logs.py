@@ -220,11 +220,17 @@ def test_a_password_with_a_hash_or_slash_is_hidden_in_a_record() -> None:
     assert record.getMessage() == "store postgresql://***@db/chat; see http://h:8000/x?to=a@b"
 
 
-def test_the_server_s_debug_log_never_prints_the_configured_secrets(tmp_path: Path) -> None:
+@pytest.mark.parametrize("refused", [[], ["--JupyterChatKit.max_upload_bytes=zz"]])
+def test_the_server_s_debug_log_never_prints_the_configured_secrets(
+    tmp_path: Path, refused: list[str]
+) -> None:
     """``jupyter server --debug`` prints its config as it is linked ("Config changed: ..."),
     in the server's and every extension's log: the key set on the command line or in
     ``jupyter_server_config.py``, a provider URL's password and an MCP server's token
-    were written whole there (found by RED6 with ``jupyter lab --debug``)."""
+    were written whole there (found by RED6 with ``jupyter lab --debug``). The same with
+    another setting's value refused beside them: building the settings that register
+    them raised, so they were printed (and a traceback), the assistant then running
+    without the config."""
     (tmp_path / "config").mkdir()
     in_file = f"sk-in-a-config-file-{uuid.uuid4().hex}"
     (tmp_path / "config" / "jupyter_server_config.py").write_text(
@@ -243,7 +249,7 @@ def test_the_server_s_debug_log_never_prints_the_configured_secrets(tmp_path: Pa
         sys.executable, "-m", "jupyter_server", "--debug", "--no-browser", "--allow-root",
         "--ServerApp.port=0", f"--ServerApp.root_dir={tmp_path}",
         f"--JupyterChatKit.base_url=http://ada:{password}@127.0.0.1:9/v1",
-        f"--JupyterChatKit.mcp_servers={mcp}",
+        f"--JupyterChatKit.mcp_servers={mcp}", *refused,
     ]  # fmt: skip
     server = subprocess.Popen(args, env=env, stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
@@ -264,3 +270,5 @@ def test_the_server_s_debug_log_never_prints_the_configured_secrets(tmp_path: Pa
     assert "JupyterChatKit" in logged and "Config changed" in logged  # the config was printed
     for secret in (in_file, password, token):
         assert secret not in logged
+    assert ("the assistant is off: c.JupyterChatKit.max_upload_bytes" in logged) == bool(refused)
+    assert "Traceback" not in logged

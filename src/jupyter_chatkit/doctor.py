@@ -31,6 +31,7 @@ from .settings import (
     is_postgres_url,
     redact_url,
 )
+from .settings_checked import checked_settings
 
 KERNEL_CODE = "import jupyter_chatkit; print(jupyter_chatkit.__version__)"
 # The provider only has to answer; a short reply keeps the check cheap.
@@ -371,7 +372,7 @@ class ChatKitDoctor(JupyterApp):
 
     def start(self) -> None:
         """Run every check, print the report, exit 1 when one failed."""
-        settings = JupyterChatKit(parent=self)
+        settings, refused = checked_settings(self.config, self)
         checks: list[Callable[[], Check]] = [
             lambda: check_request(settings, self.timeout),
             lambda: check_models(settings, self.timeout),
@@ -384,12 +385,15 @@ class ChatKitDoctor(JupyterApp):
             checks += mcp_checks(settings)
         if self.check_kernel:
             checks.append(lambda: check_kernel(self.kernel_name, self.timeout))
+        summary: dict[str, Any] | None = None
         try:
             summary = describe_settings(settings)
         except TraitError as exc:
             # A setting from the environment is checked when first read
             # (JUPYTER_CHATKIT_API=chat); the server extension cannot load with it either.
-            summary, checks = None, [partial(Check, "settings", False, str(exc))]
+            refused = refused or str(exc)
+        if refused is not None:  # the server keeps the assistant off with it (app.py)
+            summary, checks = None, [partial(Check, "settings", False, refused)]
         if not self.json and summary is not None:
             print(_format_settings(summary), flush=True)
         results = []

@@ -19,6 +19,7 @@ from ..assistant.scrub import register_secret
 from ..logs import setup_logging, write_with
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
+from ..settings_checked import checked_settings
 from .attachments import AttachmentHandler
 from .deferred_imports import defer_unused_packages
 from .handlers import (
@@ -53,8 +54,10 @@ class JupyterChatKitApp(ExtensionApp):
     classes = [*ExtensionApp.classes, JupyterChatKit]
 
     def assistant_settings(self) -> JupyterChatKit:
-        """The settings in force: ``c.JupyterChatKit.*``, else environment, else defaults."""
-        return JupyterChatKit(parent=self)
+        """The settings in force: ``c.JupyterChatKit.*``, else environment, else defaults
+        (a refused config value left out: :meth:`initialize_settings` keeps the assistant
+        off then)."""
+        return checked_settings(self.config, self)[0]
 
     def _link_jupyter_server_extension(self, serverapp: Any) -> None:
         """Link to the server, with the configured secrets hidden from its log first.
@@ -66,7 +69,7 @@ class JupyterChatKitApp(ExtensionApp):
         registers its secrets) was built. Registered from the server's config before,
         and from this app's (its own config files too) after.
         """
-        _hide_in_logs(JupyterChatKit(config=serverapp.config))
+        _hide_in_logs(checked_settings(serverapp.config)[0])
         super()._link_jupyter_server_extension(serverapp)
         _hide_in_logs(self.assistant_settings())
 
@@ -74,12 +77,14 @@ class JupyterChatKitApp(ExtensionApp):
         """Set up logging, create the (lazy) assistant holder and start loading it."""
         setup_logging()
         write_with(self.log)
-        settings = self.assistant_settings()
-        # A refused setting (JUPYTER_CHATKIT_API=chat) keeps the assistant off, not the
-        # extension: one line here, a 503 naming it to every request (holder.py).
-        refused = settings.refused_setting()
+        settings, refused = checked_settings(self.config, self)
+        # A refused setting (--JupyterChatKit.max_upload_bytes=abc, JUPYTER_CHATKIT_API=chat)
+        # keeps the assistant off, not the extension: one line here, a 503 naming it to
+        # every request (holder.py).
+        if refused is None:
+            refused = (settings.refused_setting() or (None, None))[1]
         if refused is not None:
-            self.log.error("jupyter-chatkit: the assistant is off: %s", refused[1])
+            self.log.error("jupyter-chatkit: the assistant is off: %s", refused)
         hub = running_under_hub(os.environ)
         if hub:
             # Kernels and terminals are spawned later with a copy of os.environ: the
@@ -101,7 +106,7 @@ class JupyterChatKitApp(ExtensionApp):
             ),
             # Recorded on each thread made here: renames move only this server's threads.
             server_id=server_id(os.environ, hub, root_dir),
-            refused=None if refused is None else refused[1],
+            refused=refused,
         )
         follower = RenameFollower(partial(_store_of, holder), self._owners(hub))
         if self.serverapp is not None and self.serverapp.event_logger is not None:
