@@ -14,9 +14,18 @@ const GETTER = new RegExp(RULES.secretGetter, "i");
 const NAMED_GETTER = new RegExp(RULES.namedGetter);
 const GETTER_WORDS: readonly string[] = RULES.getterWords;
 const ENV_ALLOW = new Set<string>(RULES.envAllowNames);
+const WRAPPER = new RegExp(RULES.getterWrapper);
+const CHAINED = new RegExp(RULES.chainedTarget);
+const WALRUS = new RegExp(RULES.walrusAssignment, "g");
 
 function isGetter(value: string): boolean {
-  const text = value.trim();
+  let text = value.trim();
+  // In parentheses or a conversion that keeps it (`str(getpass())`).
+  for (let i = 0; i < 4; i++) {
+    const wrapped = WRAPPER.exec(text);
+    if (wrapped === null) break;
+    text = text.slice(wrapped[0].length);
+  }
   if (GETTER.test(text)) return true;
   const named = NAMED_GETTER.exec(text);
   if (named === null) return false;
@@ -49,7 +58,8 @@ function topLevelItems(value: string): string[] {
 }
 
 /** The names `source` binds to a secret's getter (`x = keyring.get_password(…)`,
- * `a, b = input("user"), getpass()`). Mirrors Python's `bound_to_getters`. */
+ * `a, b = input("user"), getpass()`, `a = b = getpass()`, `(pw := getpass())`). Mirrors
+ * Python's `bound_to_getters`. */
 export function boundToGetters(source: string): Set<string> {
   const names = new Set<string>();
   if (!GETTER_WORDS.some((word) => source.includes(word))) return names;
@@ -59,9 +69,20 @@ export function boundToGetters(source: string): Set<string> {
       .split(",")
       .map((t) => t.trim())
       .filter((t) => t);
-    const values = bound.length > 1 ? topLevelItems(m[2]) : [m[2]];
+    if (bound.length === 1) {
+      // a = b = getpass(): each target of the chain.
+      let value = m[2];
+      for (let chained = CHAINED.exec(value); chained !== null; chained = CHAINED.exec(value)) {
+        bound.push(chained[1]);
+        value = value.slice(chained[0].length);
+      }
+      if (isGetter(value)) for (const n of bound) names.add(n);
+      continue;
+    }
+    const values = topLevelItems(m[2]);
     if (values.length !== bound.length) continue;
     for (const [k, n] of bound.entries()) if (isGetter(values[k])) names.add(n);
   }
+  for (const m of source.matchAll(WALRUS)) if (isGetter(m[2])) names.add(m[1]);
   return names;
 }

@@ -3303,6 +3303,9 @@ export const RULES = {
     "get_password",
     "get_connection"
   ],
+  "getterWrapper": "^(?:\\(|(?:str|bytes|bytearray|SecretStr|(?:[A-Za-z_][A-Za-z0-9_]*\\.){0,2}quote(?:_plus)?)[ \\t]*\\()[ \\t]*",
+  "chainedTarget": "^[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*=(?!=)[ \\t]*",
+  "walrusAssignment": "([A-Za-z_][A-Za-z0-9_]*)[ \\t]*:=[ \\t]*([^\\n]{1,400})",
   "keepValue": "^(?:none|null|nil|true|false|undefined|yes|no|on|off|not|lambda|await|yield|break|continue|return|raise|bearer|basic|digest|\\*+|x+|\\.\\.\\.|…|[0-9]{1,5}|[^a-z0-9]*)$",
   "labelName": "(?:Error|Exception|Warning|Exit|Interrupt)$",
   "continuedString": "(«redacted: [^»\\n]{1,80}»['\\\"])([ \\t]*(?:\\+[ \\t]*)?(?:\\\\[ \\t]*)?\\n?[ \\t]*)(['\\\"])([^'\\\"\\n«]{1,2000})(?=['\\\"])",

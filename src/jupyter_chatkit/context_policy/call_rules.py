@@ -160,6 +160,18 @@ GETTER_ASSIGNMENT = (
     r"^[ \t]*(\(?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*){0,7}"
     r"[ \t]*,?[ \t]*\)?)[ \t]*(?::[^=\n]{1,80})?=(?!=)[ \t]*([^\n]{1,400})"
 )
+# What a getter's value may be wrapped in and still be the secret (``str(getpass())``,
+# ``(getpass())``, ``bytes(keyring.get_password(…), "utf-8")``): peeled before the getter
+# is looked for. A call that makes another value of it (``len(…)``, ``hash(…)``) is none.
+GETTER_WRAPPER = (
+    r"^(?:\(|(?:str|bytes|bytearray|SecretStr|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,2}quote(?:_plus)?)"
+    r"[ \t]*\()[ \t]*"
+)
+# One more target of a chained assignment (``a = b = getpass()``: ``b = `` after ``a = ``).
+CHAINED_TARGET = r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(?!=)[ \t]*"
+# An assignment expression anywhere in a line (``if (pw := getpass()):``): its name and
+# what follows it.
+WALRUS_ASSIGNMENT = r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:=[ \t]*([^\n]{1,400})"
 # Words one of the getters above holds: a source without any is not read for them.
 GETTER_WORDS: list[str] = [
     "getpass", "input", "secret", "keyring", "userdata", "environ", "getenv", "Variable",

@@ -18,13 +18,22 @@ from .names import is_secret_name, unnumbered
 _GETTER = lazy_compile(rules.SECRET_GETTER, re.IGNORECASE)
 _NAMED_GETTER = lazy_compile(rules.NAMED_GETTER)
 _ASSIGNED = lazy_compile(rules.GETTER_ASSIGNMENT, re.MULTILINE)
+_WRAPPER = lazy_compile(rules.GETTER_WRAPPER)
+_CHAINED = lazy_compile(rules.CHAINED_TARGET)
+_WALRUS = lazy_compile(rules.WALRUS_ASSIGNMENT)
 GETTER_WORDS = tuple(rules.GETTER_WORDS)
 
 
 def is_getter(value: str) -> bool:
     """True for a right-hand side that returns a secret: a prompt for one, a store's
-    getter, or the environment's (or Airflow's) value under a secret's name."""
+    getter, or the environment's (or Airflow's) value under a secret's name; in
+    parentheses or a conversion that keeps it (``str(getpass())``) too."""
     value = value.strip()
+    for _ in range(4):
+        wrapped = _WRAPPER.match(value)
+        if wrapped is None:
+            break
+        value = value[wrapped.end() :]
     if _GETTER.match(value) is not None:
         return True
     named = _NAMED_GETTER.match(value)
@@ -38,15 +47,24 @@ def is_getter(value: str) -> bool:
 @functools.lru_cache(maxsize=2_000)
 def bound_to_getters(source: str) -> frozenset[str]:
     """The names ``source`` binds to a secret's getter (``x = keyring.get_password(…)``,
-    ``a, b = input("user"), getpass()``), each source read once."""
+    ``a, b = input("user"), getpass()``, ``a = b = getpass()``, ``(pw := getpass())``),
+    each source read once."""
     names: set[str] = set()
     if not any(word in source for word in GETTER_WORDS):
         return frozenset()
     for targets, value in _ASSIGNED.findall(source):
         bound = [t.strip() for t in targets.strip("() \t").split(",") if t.strip()]
-        values = _top_level_items(value) if len(bound) > 1 else [value]
+        if len(bound) == 1:  # a = b = getpass(): each target of the chain
+            while (chained := _CHAINED.match(value)) is not None:
+                bound.append(chained[1])
+                value = value[chained.end() :]
+            if is_getter(value):
+                names.update(bound)
+            continue
+        values = _top_level_items(value)
         if len(values) == len(bound):
             names.update(n for n, v in zip(bound, values, strict=True) if is_getter(v))
+    names.update(name for name, value in _WALRUS.findall(source) if is_getter(value))
     return frozenset(names)
 
 

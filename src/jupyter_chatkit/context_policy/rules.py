@@ -17,6 +17,7 @@ from typing import Any
 from .call_rules import (
     ASSIGNED_BEFORE,
     CALL_WORDS,
+    CHAINED_TARGET,
     CONNECT_CALLS,
     CREDENTIAL_CALLS,
     DECODE_CALLS,
@@ -24,12 +25,14 @@ from .call_rules import (
     GETTER_ASSIGNMENT,
     GETTER_CALL,
     GETTER_WORDS,
+    GETTER_WRAPPER,
     KEY_CALLS,
     NAMED_GETTER,
     NON_CREDENTIAL_CALLS,
     RANDOM_KEY_CALL_SUFFIX,
     RANDOM_KEY_CALLS,
     SECRET_GETTER,
+    WALRUS_ASSIGNMENT,
 )
 from .foreign_rules import FOREIGN_SECRET_NAME, NAME_LETTERS
 from .joined_rules import (
@@ -498,6 +501,9 @@ def rules_dict() -> dict[str, Any]:
         "namedGetter": NAMED_GETTER,
         "getterAssignment": GETTER_ASSIGNMENT,
         "getterWords": GETTER_WORDS,
+        "getterWrapper": GETTER_WRAPPER,
+        "chainedTarget": CHAINED_TARGET,
+        "walrusAssignment": WALRUS_ASSIGNMENT,
         "keepValue": KEEP_VALUE,
         "labelName": LABEL_NAME,
         "continuedString": CONTINUED_STRING,
