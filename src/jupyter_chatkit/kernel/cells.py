@@ -18,6 +18,7 @@ from ..context_policy.shown import hide_cell_outputs
 from ..private_cells import SavedCells, kept_out
 from . import executions, notebook_file
 from .cellpick import around_index, nearest, omitted_note, omitted_runs_note, position_of
+from .filecounts import COUNTS_NOTE, kernel_runs, mark_run, newest_run
 from .kept_names import LiveCells, pushed_for, pushed_live
 from .signatures import frame_values_shown, hide_positional_secrets
 from .values import qualname, summarize
@@ -334,8 +335,10 @@ def get_notebook_cells(
                 kept = _Kept.live(pushed) if own is not None else kept.union(_Kept.live(pushed))
             unsaved, withheld = _runs_not_in_file(view, saved, include_outputs, kept)
             budget = CELLS_TOTAL_CHARS - len(dumps(unsaved))
+            ran = _history(view)
+            counts = kernel_runs(ran[0]) if ran is not None else {}
             from_file = _file_cells(
-                path.name, saved, max_cells, include_outputs, view.namespace, budget, around
+                path.name, saved, max_cells, include_outputs, view.namespace, budget, around, counts
             )
             if unsaved:
                 from_file["run_not_in_file"] = unsaved
@@ -422,19 +425,24 @@ def _file_cells(
     namespace: Mapping[str, Any] | None = None,
     budget: int = CELLS_TOTAL_CHARS,
     around: Any = None,
+    runs: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     counts = [int(c.get("execution_count") or 0) for c in cells]
     newest = max(counts, default=0)
-    anchor = counts.index(newest) if newest else len(cells) - 1
+    # This kernel's newest run when the file holds it (its counts may be an older
+    # kernel's: filecounts.py), else the file's newest count.
+    ran = newest_run(cells, runs or {})
+    anchor = ran if ran is not None else counts.index(newest) if newest else len(cells) - 1
     indices = [int(c.get("index", j)) for j, c in enumerate(cells)]
     asked = around_index(around) if cells else None
     if asked is not None:
         anchor = position_of(indices, asked)
     picked = nearest(len(cells), anchor, max_cells)
     kept: list[dict[str, Any]] = []
-    used = 0
+    used, stale = 0, False
     for i in sorted(picked, key=lambda j: abs(j - anchor)):
         cell = _hide_shown_outputs(dict(cells[i]), namespace)
+        marked = mark_run(cell, runs or {})  # (by its source as run, before it is redacted)
         if isinstance(cell.get("source"), str) and cell.get("cell_type") == "code":
             cell["source"] = _source(cell["source"], namespace)
         if not include_outputs:
@@ -444,6 +452,7 @@ def _file_cells(
             continue
         used += size
         kept.append(cell)
+        stale = stale or marked
     kept.sort(key=lambda c: c["index"])
     result: dict[str, Any] = {
         "from": "notebook_file",
@@ -455,6 +464,8 @@ def _file_cells(
     }
     if asked is not None:
         result["centred_on"] = indices[anchor]
+    if stale:
+        result["counts_note"] = COUNTS_NOTE
     if len(kept) < len(cells):
         result["omitted_cells"] = len(cells) - len(kept)
         result["omitted_note"] = omitted_note(indices, (c["index"] for c in kept))
