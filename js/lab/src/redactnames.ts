@@ -444,32 +444,17 @@ export function namesSecret(source: string): boolean {
   return [...head.matchAll(ENV_READ)].some((m) => isKeyishName(m[1].split("_").pop()));
 }
 
-// A shell line (`!curl ...`, `%sx ...`, a `%%bash` cell) and its commands; a command's
-// leading `NAME=value` assignments and its program; a credential passed to a client as
-// the policy left it or a variable's expansion. Mirrors Python's shown.py.
-const SHELL_ESCAPE = /^(?:!!?|%sx\b|%system\b)\s*/;
-const SHELL_CELL = /^\s*%%(?:bash|sh)\b/;
-const SHELL_COMMANDS = /\|\|?|&&|;/;
-const ENV_PREFIX = /^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^'\n]*'|"[^"\n]*"|\S*)\s+)+/;
-const PROGRAM = /^(?:sudo\s+)?(?:\S*\/)?([A-Za-z][A-Za-z0-9_.+-]*)/;
-const CREDENTIAL_ARG = new RegExp(
-  String.raw`(?:(?<!\S)(?:-u|--user|--proxy-user|-a|--auth)(?:=|\s*)['"]?[^\s'":]{0,100}:` +
-    String.raw`|(?<!\S)(?:-p|-a|--auth|--password|--passwd|--pass|--http-password)(?:=|\s*)` +
-    String.raw`|(?<!\S)(?:-H|--header)(?:=|\s*)['"]?[A-Za-z][A-Za-z0-9_-]{0,60}:[ \t]*` +
-    String.raw`(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?` +
-    "|(?<![A-Za-z0-9_-])(?<key>[A-Za-z_][A-Za-z0-9_]{0,60})=)" +
-    String.raw`(?:'[^'\n]{0,300}'|"[^"\n]{0,300}"|(?:«redacted: [^»\n]{0,80}»[ \t]?){1,3}|[^\s'"]{1,300})` +
-    String.raw`|:\/\/[^\s/@:'"]{0,100}:(?:«redacted: [^»\n]{0,80}»|[^\s/@'"]{1,300})@`,
-  "g",
-);
-// A client reading a secret store answers with its secrets: its line is read whole.
-const STORE = /vault|secretsmanager|keyvault|\/kv\/|ssm/i;
-// Clients that send a credential passed to them and print the server's answer.
-const CLIENTS = new Set(
-  "curl wget http https xh mysql psql mongosh mongo redis-cli sqlcmd clickhouse-client snowsql pg_dump mysqldump ldapsearch".split(
-    " ",
-  ),
-);
+// A shell line (`!curl ...`, `%sx ...`, a `%%bash` cell), its commands, a command's
+// leading `NAME=value` assignments and its program; a credential passed to a client; a
+// secret store's command; the clients: the table's (call_rules.py), shared with shown.py.
+const SHELL_ESCAPE = new RegExp(RULES.shellEscape);
+const SHELL_CELL = new RegExp(RULES.shellCell);
+const SHELL_COMMANDS = new RegExp(RULES.shellCommands);
+const ENV_PREFIX = new RegExp(RULES.commandEnvPrefix);
+const PROGRAM = new RegExp(RULES.commandProgram);
+const CREDENTIAL_ARG = new RegExp(RULES.clientCredentialArg, "g");
+const STORE = new RegExp(RULES.secretStoreCommand, "i");
+const CLIENTS = new Set<string>(RULES.credentialClients);
 
 /** `shown` as its words are read for a secret's name: for a shell line whose every
  * command is a client (no `$(...)`, no backquote), without the commands' `NAME=value`
@@ -488,10 +473,8 @@ function clientCall(source: string, shown: string): string {
     const program = PROGRAM.exec(command);
     if (!program || !CLIENTS.has(program[1].toLowerCase())) return shown;
     commands.push(
-      command.replace(CREDENTIAL_ARG, (whole, ...rest) => {
-        const key = (rest.at(-1) as { key?: string }).key;
-        return key && !isSecretName(key) ? whole : " ";
-      }),
+      // Group 1, a DSN's key: a credential only when it names a secret.
+      command.replace(CREDENTIAL_ARG, (whole, key?: string) => (key && !isSecretName(key) ? whole : " ")),
     );
   }
   return commands.join(" ; ");

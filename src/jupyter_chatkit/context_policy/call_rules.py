@@ -177,3 +177,35 @@ GETTER_WORDS: list[str] = [
     "getpass", "input", "secret", "keyring", "userdata", "environ", "getenv", "Variable",
     "get_password", "get_connection",
 ]  # fmt: skip
+
+# A shell line (``!curl ...``, ``%sx ...``, a ``%%bash`` cell), its commands, a command's
+# leading ``NAME=value`` assignments and its program (group 1): read by shown.py's
+# _client_call and redactnames.ts's clientCall.
+SHELL_ESCAPE = r"^(?:!!?|%sx\b|%system\b)\s*"
+SHELL_CELL = r"^\s*%%(?:bash|sh)\b"
+SHELL_COMMANDS = r"\|\|?|&&|;"
+COMMAND_ENV_PREFIX = r"^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^'\n]*'|\"[^\"\n]*\"|\S*)\s+)+"
+COMMAND_PROGRAM = r"^(?:sudo\s+)?(?:\S*/)?([A-Za-z][A-Za-z0-9_.+-]*)"
+# A credential passed to a client, as written, as the policy left it (markers) or as a
+# variable's expansion: ``-u ana:'…'``, ``-p…``, ``--password=…``, ``-a …``, ``-H
+# 'Authorization: Bearer …'``, ``://ana:…@``, a DSN's ``password=…`` (group 1: the key,
+# a credential only when it names a secret: ``where name='…'`` in a query stays).
+CLIENT_CREDENTIAL_ARG = (
+    r"(?:(?<!\S)(?:-u|--user|--proxy-user|-a|--auth)(?:=|\s*)['\"]?[^\s'\":]{0,100}:"
+    r"|(?<!\S)(?:-p|-a|--auth|--password|--passwd|--pass|--http-password)(?:=|\s*)"
+    r"|(?<!\S)(?:-H|--header)(?:=|\s*)['\"]?[A-Za-z][A-Za-z0-9_-]{0,60}:[ \t]*"
+    r"(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?"
+    r"|(?<![A-Za-z0-9_-])([A-Za-z_][A-Za-z0-9_]{0,60})=)"
+    r"(?:'[^'\n]{0,300}'|\"[^\"\n]{0,300}\""
+    r"|(?:«redacted: [^»\n]{0,80}»[ \t]?){1,3}|[^\s'\"]{1,300})"
+    r"|://[^\s/@:'\"]{0,100}:(?:«redacted: [^»\n]{0,80}»|[^\s/@'\"]{1,300})@"
+)
+# A client reading a secret store answers with its secrets: its line is read whole
+# (matched ignoring case).
+SECRET_STORE_COMMAND = r"vault|secretsmanager|keyvault|/kv/|ssm"
+# Clients that send a credential passed to them and print the server's answer, never the
+# credential itself: the answer of ``curl -u ana:'«…»' URL`` is ordinary output.
+CREDENTIAL_CLIENTS: list[str] = [
+    "curl", "wget", "http", "https", "xh", "mysql", "psql", "mongosh", "mongo", "redis-cli",
+    "sqlcmd", "clickhouse-client", "snowsql", "pg_dump", "mysqldump", "ldapsearch",
+]  # fmt: skip

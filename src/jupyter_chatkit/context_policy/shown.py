@@ -60,55 +60,20 @@ def names_secret(source: str) -> bool:
     )
 
 
-# A shell line (``!curl ...``, ``%sx ...``, a ``%%bash`` cell) and its commands; a command's
-# leading ``NAME=value`` assignments and its program. Mirrored by redactnames.ts.
-_SHELL_ESCAPE = lazy_compile(r"(?:!!?|%sx\b|%system\b)\s*")
-_SHELL_CELL = lazy_compile(r"\s*%%(?:bash|sh)\b")
-_SHELL_COMMANDS = lazy_compile(r"\|\|?|&&|;")
-_ENV_PREFIX = lazy_compile(r"(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^'\n]*'|\"[^\"\n]*\"|\S*)\s+)+")
-_PROGRAM = lazy_compile(r"(?:sudo\s+)?(?:\S*/)?([A-Za-z][A-Za-z0-9_.+-]*)")
-# A credential passed to a client, as written, as the policy left it (markers) or as a
-# variable's expansion: ``-u ana:'…'``, ``-p…``, ``--password=…``, ``-a …``, ``-H
-# 'Authorization: Bearer …'``, ``://ana:…@``, a DSN's ``password=…`` (a key that names a
-# secret: ``where name='…'`` in a query stays).
-_CREDENTIAL_ARG = lazy_compile(
-    r"(?:(?<!\S)(?:-u|--user|--proxy-user|-a|--auth)(?:=|\s*)['\"]?[^\s'\":]{0,100}:"
-    r"|(?<!\S)(?:-p|-a|--auth|--password|--passwd|--pass|--http-password)(?:=|\s*)"
-    r"|(?<!\S)(?:-H|--header)(?:=|\s*)['\"]?[A-Za-z][A-Za-z0-9_-]{0,60}:[ \t]*"
-    r"(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?"
-    r"|(?<![A-Za-z0-9_-])(?P<key>[A-Za-z_][A-Za-z0-9_]{0,60})=)"
-    r"(?:'[^'\n]{0,300}'|\"[^\"\n]{0,300}\""
-    r"|(?:«redacted: [^»\n]{0,80}»[ \t]?){1,3}|[^\s'\"]{1,300})"
-    r"|://[^\s/@:'\"]{0,100}:(?:«redacted: [^»\n]{0,80}»|[^\s/@'\"]{1,300})@"
-)
-# A client reading a secret store answers with its secrets: its line is read whole.
-_STORE = lazy_compile(r"(?i)vault|secretsmanager|keyvault|/kv/|ssm")
-# Clients that send a credential passed to them and print the server's answer, never the
-# credential itself: the answer of ``curl -u ana:'«…»' URL`` is ordinary output.
-_CLIENTS = frozenset(
-    [
-        "curl",
-        "wget",
-        "http",
-        "https",
-        "xh",
-        "mysql",
-        "psql",
-        "mongosh",
-        "mongo",
-        "redis-cli",
-        "sqlcmd",
-        "clickhouse-client",
-        "snowsql",
-        "pg_dump",
-        "mysqldump",
-        "ldapsearch",
-    ]
-)
+# The shell line's patterns and the clients are the table's (call_rules), shared with
+# redactnames.ts.
+_SHELL_ESCAPE = lazy_compile(rules.SHELL_ESCAPE)
+_SHELL_CELL = lazy_compile(rules.SHELL_CELL)
+_SHELL_COMMANDS = lazy_compile(rules.SHELL_COMMANDS)
+_ENV_PREFIX = lazy_compile(rules.COMMAND_ENV_PREFIX)
+_PROGRAM = lazy_compile(rules.COMMAND_PROGRAM)
+_CREDENTIAL_ARG = lazy_compile(rules.CLIENT_CREDENTIAL_ARG)
+_STORE = lazy_compile(rules.SECRET_STORE_COMMAND, re.IGNORECASE)
+_CLIENTS = frozenset(rules.CREDENTIAL_CLIENTS)
 
 
 def _passed(match: re.Match[str]) -> str:
-    key = match.group("key")
+    key = match.group(1)  # a DSN's key: a credential only when it names a secret
     return match.group() if key and not is_secret_name(key) else " "
 
 
