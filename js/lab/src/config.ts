@@ -12,6 +12,8 @@ export interface ServerModelInfo {
   provider: string;
   api: string | null;
   offline: boolean;
+  /** Why the assistant is off (a 503 with the server's message: a refused setting). */
+  unavailable?: string;
 }
 
 /** Fetch the server's model info; null when the server extension does not answer. */
@@ -21,6 +23,13 @@ export async function fetchModelInfo(
   const url = URLExt.join(settings.baseUrl, "jupyter-chatkit", "config");
   try {
     const res = await ServerConnection.makeRequest(url, { method: "GET" }, settings);
+    if (res.status === 503) {
+      // The assistant is off (a refused setting): the server says why, naming the
+      // setting, never its value. Shown before the person types, not only on sending.
+      const body = (await res.json().catch(() => null)) as { message?: unknown } | null;
+      const message = typeof body?.message === "string" ? body.message : "The assistant is not available.";
+      return { model: "", provider: "", api: null, offline: false, unavailable: message };
+    }
     if (!res.ok) return null;
     const data = (await res.json()) as Partial<ServerModelInfo>;
     if (typeof data.model !== "string") return null;
@@ -35,15 +44,19 @@ export async function fetchModelInfo(
   }
 }
 
-/** A short label such as "gpt-4.1-mini" or "offline model" (the provider: {@link modelDescription}). */
+/** A short label such as "gpt-4.1-mini", "offline model" or "assistant off" (the provider, or
+ * why the assistant is off: {@link modelDescription}). */
 export function modelLabel(info: ServerModelInfo | null): string {
   if (!info) return "model unknown";
+  if (info.unavailable) return "assistant off";
   if (info.offline) return "offline model";
   return info.model;
 }
 
-/** The model with its provider, e.g. "gpt-4.1-mini · openai" (the label's tooltip). */
+/** The model with its provider, e.g. "gpt-4.1-mini · openai", or why the assistant is off
+ * (the label's tooltip). */
 export function modelDescription(info: ServerModelInfo | null): string {
+  if (info?.unavailable) return info.unavailable;
   if (!info || info.offline || !info.provider) return modelLabel(info);
   return `${info.model} · ${info.provider}`;
 }

@@ -31,6 +31,7 @@ export class AssistantPanel extends Widget {
   private readonly contextEl: HTMLElement;
   private readonly modelEl: HTMLElement;
   private readonly noticeEl: HTMLElement;
+  private modelOff = false;
   private readonly chatEl: HTMLElement;
   private noticeTimer = 0;
   // The notebook the conversation shown belongs to (one picked from the history): the bar
@@ -77,9 +78,22 @@ export class AssistantPanel extends Widget {
 
   /** Show the model's name (display only; the server decides); `description` (the
    * model with its provider) shows on hover. */
-  setModelLabel(label: string, description: string = label): void {
+  setModelLabel(label: string, description: string = label, off = false): void {
     this.modelEl.textContent = label;
-    this.modelEl.title = `The model answering (configured on the server): ${description}`;
+    // Off: the description is the server's reason (a refused setting), said as it is.
+    this.modelEl.title = off ? description : `The model answering (configured on the server): ${description}`;
+    this.modelEl.classList.toggle("jp-chatkit-model-off", off);
+    // Said above the chat as long as it holds, before the person types (sending said it
+    // only as the message's error).
+    if (off) {
+      window.clearTimeout(this.noticeTimer);
+      this.noticeEl.replaceChildren(document.createTextNode(description));
+      this.noticeEl.hidden = false;
+    } else if (this.modelOff) {
+      this.noticeEl.replaceChildren();
+      this.noticeEl.hidden = true;
+    }
+    this.modelOff = off;
   }
 
   /** Apply the send-shortcut setting (a chat created later reads it from its factory). */

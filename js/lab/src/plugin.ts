@@ -178,7 +178,7 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
 
     void Promise.all([modelInfo, choice]).then(([info, picker]) => {
       const show = (shown: ServerModelInfo | null): void =>
-        panel.setModelLabel(picker ? "" : modelLabel(shown), modelDescription(shown));
+        panel.setModelLabel(picker ? "" : modelLabel(shown), modelDescription(shown), !!shown?.unavailable);
       show(info);
       // Jupyter restarted with another model while the page stays open: the label
       // follows the model that answers (modelfollow.ts).
