@@ -366,3 +366,15 @@ def test_a_refused_config_value_is_reported_without_a_traceback_or_its_value(
     check = data["by_name"]["settings"]
     assert check["ok"] is False and setting in check["detail"]
     assert "Wq73" not in check["detail"] and "Traceback" not in data["stderr"]
+
+
+def test_a_name_that_is_no_setting_fails_the_settings_check(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "jupyter_server_config.py").write_text(
+        "c.JupyterChatKit.redact_pattern = ['ACME-[0-9]+']\n", encoding="utf-8"
+    )
+    data = report(tmp_path, env={"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"})
+    assert data["exit_code"] == 1
+    check = data["by_name"]["settings"]
+    assert check["ok"] is False and "did you mean redact_patterns?" in check["detail"]
+    assert "ACME" not in check["detail"]

@@ -10,7 +10,7 @@ import pytest
 from traitlets.config import Config
 from traitlets.config.loader import DeferredConfigString
 
-from jupyter_chatkit.settings_checked import checked_settings
+from jupyter_chatkit.settings_checked import checked_settings, unknown_settings
 
 # What the refused values hold: none may appear in the reason (a value may be a key, or a
 # pattern for what is to be hidden).
@@ -45,3 +45,13 @@ def test_accepted_settings_are_not_refused() -> None:
     settings, why = checked_settings(_config(models=["a", "b"], max_upload_bytes=1024))
     assert why is None
     assert settings.models == ["a", "b"] and settings.max_upload_bytes == 1024
+
+
+def test_a_name_that_is_no_setting_is_said_with_the_close_one() -> None:
+    config = _config(redact_pattern=["SECRET-[0-9]+"], modle="gpt-4.1", zzz_unrelated=1)
+    said = unknown_settings(config)
+    assert len(said) == 3
+    assert "redact_pattern " in said[0] and "did you mean redact_patterns?" in said[0]
+    assert "did you mean model?" in said[1] and "did you mean" not in said[2]
+    assert not any("SECRET-" in s or "gpt-4.1" in s for s in said)  # names, never values
+    assert unknown_settings(_config(model="m", models=["a"])) == []

@@ -31,7 +31,7 @@ from .settings import (
     is_postgres_url,
     redact_url,
 )
-from .settings_checked import checked_settings
+from .settings_checked import checked_settings, unknown_settings
 
 KERNEL_CODE = "import jupyter_chatkit; print(jupyter_chatkit.__version__)"
 # The provider only has to answer; a short reply keeps the check cheap.
@@ -394,6 +394,8 @@ class ChatKitDoctor(JupyterApp):
             refused = refused or str(exc)
         if refused is not None:  # the server keeps the assistant off with it (app.py)
             summary, checks = None, [partial(Check, "settings", False, refused)]
+        else:  # a typo'd name: ignored by the server, said here (and in its log)
+            checks += [partial(Check, "settings", False, u) for u in unknown_settings(self.config)]
         if not self.json and summary is not None:
             print(_format_settings(summary), flush=True)
         results = []

@@ -13,6 +13,7 @@ with that reason, as for a refused environment value; the check command reports 
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
 from traitlets import List, TraitError, TraitType, Unicode
@@ -42,6 +43,25 @@ def checked_settings(
     kept[SECTION] = Config({k: v for k, v in section.items() if k not in reasons})
     first = next(iter(reasons.values()), None)
     return JupyterChatKit(parent=parent, config=kept), first
+
+
+def unknown_settings(config: Config) -> list[str]:
+    """A sentence for each ``c.JupyterChatKit`` name ``config`` gives that is no setting
+    (``redact_pattern`` for ``redact_patterns``): traitlets ignores it without a word, so
+    a typo'd redaction pattern or model went unnoticed."""
+    section = config.get(SECTION) if isinstance(config, dict) else None
+    if not isinstance(section, dict):
+        return []
+    known = JupyterChatKit.class_trait_names(config=True)
+    said = []
+    for key in section:
+        # (A capitalised key is a subsection's, as traitlets reads it.)
+        if not isinstance(key, str) or key in known or key[:1].isupper():
+            continue
+        close = get_close_matches(key, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        said.append(f"c.{SECTION}.{key} is not a jupyter-chatkit setting, so it is ignored{hint}")
+    return said
 
 
 def _refusal(key: str, value: Any) -> str | None:

@@ -19,7 +19,7 @@ from ..assistant.scrub import register_secret
 from ..logs import setup_logging, write_with
 from ..protocol import LOCAL_USER
 from ..settings import JupyterChatKit
-from ..settings_checked import checked_settings
+from ..settings_checked import checked_settings, unknown_settings
 from .attachments import AttachmentHandler
 from .deferred_imports import defer_unused_packages
 from .handlers import (
@@ -85,6 +85,8 @@ class JupyterChatKitApp(ExtensionApp):
             refused = (settings.refused_setting() or (None, None))[1]
         if refused is not None:
             self.log.error("jupyter-chatkit: the assistant is off: %s", refused)
+        for unknown in unknown_settings(self.config):
+            self.log.warning("jupyter-chatkit: %s", unknown)
         hub = running_under_hub(os.environ)
         if hub:
             # Kernels and terminals are spawned later with a copy of os.environ: the
