@@ -15,24 +15,19 @@ from IPython.core.interactiveshell import InteractiveShell
 from jupyter_chatkit.kernel.introspect import run_tool
 from jupyter_chatkit.kernel.view import KernelView
 
+from .test_notebook_file_shapes import code, notebook
+
 
 def _code(source: str, count: int | None, printed: str = "") -> dict[str, Any]:
     outputs = [{"output_type": "stream", "name": "stdout", "text": printed}] if printed else []
-    return {
-        "cell_type": "code",
-        "metadata": {},
-        "execution_count": count,
-        "source": source,
-        "outputs": outputs,
-    }
+    return code(source, outputs, count)
 
 
 def _read(
     shell: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list[Any]
 ) -> dict[str, Any]:
     path = tmp_path / "saved.ipynb"
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
-    path.write_text(json.dumps(nb), encoding="utf-8")
+    path.write_text(json.dumps(notebook(cells)), encoding="utf-8")
     monkeypatch.setenv("JPY_SESSION_NAME", str(path))
     view = KernelView(shell.user_ns, {}, shell)
     result = run_tool("get_notebook_cells", {"max_cells": 5}, view)

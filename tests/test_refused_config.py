@@ -6,7 +6,6 @@ one log line naming the setting, never its value, and a 503 saying so to every r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
-from .test_handlers import body, expect_error, post, server_config
+from .test_handlers import server_config
+from .test_refused_setting import assistant_off_messages
 
 PLANTED = "not-a-number-Wq73nZpK0d"
 
@@ -27,16 +27,7 @@ def jp_server_config(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> Confi
 async def test_a_refused_config_value_keeps_the_assistant_off_and_is_named(
     jp_fetch: Callable[..., Any], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    health = json.loads((await jp_fetch("jupyter-chatkit", "health")).body)
-    assert health["status"] == "ok" and not health["ready"]
-    for call in (
-        post(jp_fetch, body("threads.list", limit=10)),
-        jp_fetch("jupyter-chatkit", "config"),
-        jp_fetch("jupyter-chatkit", "models"),
-    ):
-        err = await expect_error(call)
-        assert err.code == 503
-        message = json.loads(err.response.body)["message"]
+    for message in await assistant_off_messages(jp_fetch):
         assert "max_upload_bytes" in message and PLANTED not in message
     log = capfd.readouterr().err
     said = [line for line in log.splitlines() if "assistant is off" in line]
